@@ -1,0 +1,57 @@
+// Package abi is the only place that knows how the plugin talks to its host.
+//
+// On GOOS=wasip1 it is a hand-written binding of proxy-wasm ABI v0.2.1 for the
+// standard Go compiler (go:wasmimport / go:wasmexport). In native builds it is
+// implemented over github.com/tetratelabs/proxy-wasm-go-sdk's proxywasm API, so
+// the SDK's proxytest emulator can drive the filter in plain `go test`.
+package abi
+
+// LogLevel is a proxy-wasm log level.
+type LogLevel uint32
+
+// Log levels, as numbered by the ABI.
+const (
+	LogTrace LogLevel = iota
+	LogDebug
+	LogInfo
+	LogWarn
+	LogError
+	LogCritical
+)
+
+// HeaderPair is one header line. Names read from the host are lowercase.
+type HeaderPair struct {
+	Name  string
+	Value string
+}
+
+// Host is everything the filter may ask of the proxy.
+//
+// Values returned by the Host (header pairs, the plugin configuration) are views
+// into memory the Host reuses: they stay valid only until the next call on the
+// Host. Callers that keep anything across calls must copy it.
+type Host interface {
+	// PluginConfig returns the plugin configuration; only valid during OnPluginStart.
+	PluginConfig() ([]byte, error)
+	// RequestHeaders returns every request header line, repeated names included, in order.
+	RequestHeaders() ([]HeaderPair, error)
+	// ResponseHeaders returns every response header line, repeated names included, in order.
+	ResponseHeaders() ([]HeaderPair, error)
+	// AddResponseHeader appends a header line (existing lines with that name stay).
+	AddResponseHeader(name, value string) error
+	// ReplaceResponseHeader sets a header to exactly one line with value.
+	ReplaceResponseHeader(name, value string) error
+	// RemoveResponseHeader removes every line of a header.
+	RemoveResponseHeader(name string) error
+	// SendLocalReply answers the request from the proxy with status, headers and an empty body.
+	// The host applies it after the current callback returns; the stream is stopped.
+	SendLocalReply(status uint32, details string, headers []HeaderPair) error
+	// Log writes msg at level.
+	Log(level LogLevel, msg string)
+	// LogEnabled says whether a message at level would be written (so callers can skip building it).
+	LogEnabled(level LogLevel) bool
+	// DefineCounter defines a counter metric and returns its id.
+	DefineCounter(name string) (uint32, error)
+	// IncrementCounter adds delta (> 0) to a counter.
+	IncrementCounter(id uint32, delta int64) error
+}

@@ -1,0 +1,252 @@
+package policy
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Configuration limits: a config beyond them is refused, so configure time and
+// memory stay bounded too.
+const (
+	MaxPolicies       = 1000
+	MaxOrigins        = 100000 // per policy
+	MaxRegexes        = 100    // per policy
+	MaxRegexBytes     = 1000
+	MaxListedNames    = 100 // allow_methods, allow_headers, expose_headers, hosts, path_prefixes
+	maxPolicyNameSize = 64
+)
+
+// Load decodes, validates and compiles a configuration in one step.
+//
+// Decoding errors (unknown keys, wrong types) and validation errors are
+// reported together; a validation error at or under a path that already failed
+// to decode is left out, as it would only repeat the first problem.
+func Load(data []byte) (*Set, error) {
+	cfg, errs := parseConfig(data)
+	if cfg == nil {
+		return nil, errs
+	}
+	set, err := Compile(cfg)
+	if len(errs) == 0 {
+		return set, err
+	}
+	if cerrs, ok := err.(Errors); ok {
+		for _, ce := range cerrs {
+			if !relatedToAny(ce.Path, errs) {
+				errs = append(errs, ce)
+			}
+		}
+	}
+	return nil, errs
+}
+
+// relatedToAny reports whether path is an ancestor or descendant of (or equal
+// to) the path of any of errs.
+func relatedToAny(path string, errs Errors) bool {
+	for _, e := range errs {
+		if isWithin(path, e.Path) || isWithin(e.Path, path) {
+			return true
+		}
+	}
+	return false
+}
+
+// isWithin reports whether path equals ancestor or lies under it.
+func isWithin(path, ancestor string) bool {
+	if ancestor == "(root)" {
+		return true
+	}
+	if !strings.HasPrefix(path, ancestor) {
+		return false
+	}
+	rest := path[len(ancestor):]
+	return rest == "" || rest[0] == '.' || rest[0] == '['
+}
+
+// Compile validates cfg and compiles it into an immutable Set. It reports every
+// problem at once (an Errors value), and returns no Set at all when there is
+// one: a configuration is applied whole or not at all.
+func Compile(cfg *Config) (*Set, error) {
+	c := &compiler{}
+	set := &Set{debugHeaders: cfg.DebugHeaders}
+	if len(cfg.Policies) == 0 {
+		c.fail("policies", "at least one policy is required (a configuration without policies would change nothing)")
+	}
+	if len(cfg.Policies) > MaxPolicies {
+		c.fail("policies", "more than "+strconv.Itoa(MaxPolicies)+" policies")
+	}
+	names := map[string]bool{}
+	for i := range cfg.Policies {
+		pc := &cfg.Policies[i]
+		path := jsonPathIndex("policies", i)
+		if names[pc.Name] && pc.Name != "" {
+			c.failValue(jsonPathKey(path, "name"), pc.Name, "duplicate policy name: names must be unique (they name the metrics)")
+		}
+		names[pc.Name] = true
+		if p := c.policy(pc, path); p != nil {
+			p.index = i
+			set.policies = append(set.policies, p)
+		}
+	}
+	if len(c.errs) > 0 {
+		return nil, c.errs
+	}
+	return set, nil
+}
+
+// compiler collects every error of one Compile call.
+type compiler struct {
+	errs Errors
+}
+
+func (c *compiler) fail(path, reason string) {
+	c.errs = append(c.errs, &Error{Path: path, Reason: reason})
+}
+
+func (c *compiler) failValue(path, value, reason string) {
+	c.errs = append(c.errs, &Error{Path: path, Value: value, HasValue: true, Reason: reason})
+}
+
+// policy validates and compiles one policy; nil when it has errors.
+func (c *compiler) policy(pc *PolicyConfig, path string) *compiledPolicy {
+	before := len(c.errs)
+	p := &compiledPolicy{name: pc.Name, credentials: pc.AllowCredentials, privateNet: pc.AllowPrivateNetwork}
+	c.name(pc.Name, jsonPathKey(path, "name"))
+	c.route(pc.Match, jsonPathKey(path, "match"), &p.route)
+	c.origins(pc, path, p)
+	c.methods(pc, jsonPathKey(path, "allow_methods"), p)
+	c.allowHeaders(pc, jsonPathKey(path, "allow_headers"), p)
+	c.exposeHeaders(pc, jsonPathKey(path, "expose_headers"), p)
+	c.options(pc, path, p)
+	if len(c.errs) > before {
+		return nil
+	}
+	p.preflightVary = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
+	if p.privateNet {
+		p.preflightVary += ", Access-Control-Request-Private-Network"
+	}
+	return p
+}
+
+func (c *compiler) name(name, path string) {
+	if name == "" {
+		c.fail(path, "missing: every policy needs a name (it names the policy's metrics and log lines)")
+		return
+	}
+	if len(name) > maxPolicyNameSize {
+		c.failValue(path, name, "longer than "+strconv.Itoa(maxPolicyNameSize)+" bytes")
+		return
+	}
+	for i := 0; i < len(name); i++ {
+		ch := name[i]
+		if !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '_' || ch == '-') {
+			c.failValue(path, name, "may contain only letters, digits, '_' and '-' (it is part of metric names)")
+			return
+		}
+	}
+}
+
+// options checks the scalar options and fills in defaults.
+func (c *compiler) options(pc *PolicyConfig, path string, p *compiledPolicy) {
+	switch {
+	case pc.MaxAge < -1 || pc.MaxAge > 86400:
+		c.failValue(jsonPathKey(path, "max_age"), strconv.Itoa(pc.MaxAge), "must be between -1 (disable preflight caching) and 86400 seconds")
+	case pc.MaxAge == -1:
+		p.acma = "0"
+	case pc.MaxAge > 0:
+		p.acma = strconv.Itoa(pc.MaxAge)
+	}
+	p.preflightCode = 204
+	if pc.PreflightStatus != 0 {
+		if pc.PreflightStatus < 200 || pc.PreflightStatus > 299 {
+			c.failValue(jsonPathKey(path, "preflight_status"), strconv.Itoa(pc.PreflightStatus), "must be 200-299: browsers fail a preflight with any other status")
+		}
+		p.preflightCode = pc.PreflightStatus
+	}
+	p.rejectPreflight = c.choice(jsonPathKey(path, "on_rejected_preflight"), pc.OnRejectedPreflight, "reject", "forward")
+	p.rejectDisallowed = !c.choice(jsonPathKey(path, "on_disallowed_origin"), pc.OnDisallowedOrigin, "pass", "reject")
+	p.stripUpstream = c.choice(jsonPathKey(path, "upstream_cors_headers"), pc.UpstreamCORSHeaders, "replace", "keep")
+	p.shadow = !c.choice(jsonPathKey(path, "mode"), pc.Mode, "enforce", "shadow")
+}
+
+// choice validates a two-valued string option; it reports whether the value is
+// the default (first) one. "" means the default.
+func (c *compiler) choice(path, value, def, other string) bool {
+	switch value {
+	case "", def:
+		return true
+	case other:
+		return false
+	}
+	c.failValue(path, value, "must be "+strconv.Quote(def)+" (the default) or "+strconv.Quote(other))
+	return true
+}
+
+// route compiles "match".
+func (c *compiler) route(m *MatchConfig, path string, r *routeMatcher) {
+	if m == nil {
+		r.anyHost, r.anyPath = true, true
+		return
+	}
+	r.anyHost = m.Hosts == nil
+	r.anyPath = m.PathPrefixes == nil
+	c.listLen(jsonPathKey(path, "hosts"), m.Hosts)
+	c.listLen(jsonPathKey(path, "path_prefixes"), m.PathPrefixes)
+	for i, h := range m.Hosts {
+		hp := jsonPathIndex(jsonPathKey(path, "hosts"), i)
+		sub := strings.HasPrefix(h, "*.")
+		host := strings.TrimPrefix(h, "*.")
+		if strings.Contains(host, ":") && !strings.HasPrefix(host, "[") {
+			c.failValue(hp, h, "a host pattern has no port: the port of :authority is ignored")
+			continue
+		}
+		if reason := checkRouteHost(host, sub); reason != "" {
+			c.failValue(hp, h, reason)
+			continue
+		}
+		if sub {
+			r.hostSuffix = append(r.hostSuffix, "."+host)
+		} else {
+			r.exactHosts = append(r.exactHosts, host)
+		}
+	}
+	for i, pfx := range m.PathPrefixes {
+		if !strings.HasPrefix(pfx, "/") || strings.ContainsAny(pfx, "?#") || hasControl(pfx) {
+			c.failValue(jsonPathIndex(jsonPathKey(path, "path_prefixes"), i), pfx, "a path prefix starts with / and has no query, fragment or control characters")
+			continue
+		}
+		r.prefixes = append(r.prefixes, pfx)
+	}
+}
+
+// checkRouteHost validates a match.hosts entry; hosts compare
+// case-insensitively, so uppercase is accepted here.
+func checkRouteHost(host string, sub bool) string {
+	if reason := checkHost(strings.ToLower(host), sub); reason != "" {
+		return reason
+	}
+	return ""
+}
+
+// listLen refuses an explicitly empty list (write nothing to mean "any") and
+// overlong ones.
+func (c *compiler) listLen(path string, list []string) bool {
+	if list != nil && len(list) == 0 {
+		c.fail(path, "empty list: leave the key out to match everything")
+		return false
+	}
+	if len(list) > MaxListedNames {
+		c.fail(path, "more than "+strconv.Itoa(MaxListedNames)+" entries")
+		return false
+	}
+	return true
+}
+
+func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < ' ' || s[i] == 0x7f {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,204 @@
+package policy
+
+import "strings"
+
+// Decide classifies r, applies the first policy whose match fits, and writes
+// the outcome into d (which it resets first). It allocates nothing and its work
+// is bounded by the limits in decision.go, whatever the request holds.
+func (s *Set) Decide(r *Request, d *Decision) {
+	d.reset()
+	p := s.route(r)
+	if p == nil {
+		return
+	}
+	d.Policy, d.Name = p.index, p.name
+	switch {
+	case r.Origins == 0:
+		s.noOrigin(p, d)
+	case r.Method == "OPTIONS" && r.HasACRM:
+		s.preflight(p, r, d)
+	default:
+		s.actual(p, r, d)
+	}
+	if p.shadow {
+		d.Shadow, d.WouldReject = true, !d.Allowed
+		d.Reply, d.Respond = false, false
+	}
+}
+
+// route returns the first policy whose match fits r, or nil.
+func (s *Set) route(r *Request) *compiledPolicy {
+	for _, p := range s.policies {
+		if p.route.matches(r.Authority, r.Path) {
+			return p
+		}
+	}
+	return nil
+}
+
+// noOrigin: not a CORS request, but when the grant depends on Origin a shared
+// cache must still key on it (cors-rules.md, Vary).
+func (s *Set) noOrigin(p *compiledPolicy, d *Decision) {
+	d.Kind, d.Counter = KindNoOrigin, CounterNoOrigin
+	d.Respond = !p.allowAll
+	d.VaryOrigin = !p.allowAll
+}
+
+// checkOrigin applies the origin rules shared by preflights and actual requests.
+func checkOrigin(p *compiledPolicy, r *Request) Detail {
+	switch {
+	case r.Origins > 1:
+		// Browsers send one Origin; several lines (or a comma-joined value,
+		// which never matches an exact origin) are never reflected.
+		return DetailOriginRepeated
+	case len(r.Origin) > MaxOriginBytes:
+		return DetailOriginTooLong
+	case p.allowAll:
+		return DetailNone
+	case !p.origins.match(r.Origin):
+		return DetailOriginNotAllowed
+	}
+	return DetailNone
+}
+
+// grantOrigin writes ACAO (and ACAC): "*" for a policy that allows every origin
+// without credentials, else a copy of the request's Origin.
+func (s *Set) grantOrigin(p *compiledPolicy, r *Request, d *Decision) {
+	if p.allowAll {
+		d.add(hACAO, "*")
+	} else {
+		d.add(hACAO, d.copyValue(r.Origin))
+	}
+	if p.credentials {
+		d.add(hACAC, "true")
+	}
+}
+
+// actual handles a request with an Origin that is not a preflight.
+func (s *Set) actual(p *compiledPolicy, r *Request, d *Decision) {
+	d.Kind = KindActual
+	d.VaryOrigin = !p.allowAll
+	if detail := checkOrigin(p, r); detail != DetailNone {
+		s.reject(p, d, detail)
+		d.Counter = CounterActualDisallowed
+		if p.rejectDisallowed {
+			d.Reply, d.Status = true, 403
+			d.add(hVary, "Origin")
+			s.debug(d)
+			return
+		}
+		d.Respond, d.StripUpstream = true, p.stripUpstream
+		s.debug(d)
+		return
+	}
+	d.Counter = CounterActualAllowed
+	d.Respond, d.StripUpstream = true, p.stripUpstream
+	s.grantOrigin(p, r, d)
+	if p.aceh != "" {
+		d.add(hACEH, p.aceh)
+	}
+}
+
+// preflight handles OPTIONS + Origin + Access-Control-Request-Method, in the
+// order of the Fetch CORS-preflight fetch: origin, method, headers, then
+// Private Network Access.
+func (s *Set) preflight(p *compiledPolicy, r *Request, d *Decision) {
+	d.Kind = KindPreflight
+	detail := checkOrigin(p, r)
+	if detail == DetailNone {
+		detail = checkMethod(p, r.ACRM)
+	}
+	acah := p.acah
+	if detail == DetailNone {
+		acah, detail = s.checkHeaders(p, r, d)
+	}
+	if detail == DetailNone && r.HasACRPN && r.ACRPN == "true" && !p.privateNet {
+		detail = DetailPrivateNetworkNotAllowed
+	}
+	if detail != DetailNone {
+		s.reject(p, d, detail)
+		d.Counter = CounterPreflightRejectedOrigin + Counter(d.Reason-ReasonOrigin)
+		if p.rejectPreflight {
+			// A failed preflight carries no Access-Control-Allow-* header at all
+			// (invariant 6), only what caches and developers need.
+			d.Reply, d.Status = true, 403
+			d.add(hVary, p.preflightVary)
+			s.debug(d)
+		}
+		return
+	}
+	d.Counter = CounterPreflightAllowed
+	d.Reply, d.Status = true, p.preflightCode
+	s.grantOrigin(p, r, d)
+	switch {
+	case p.echoMethod && !isSafelistedMethod(r.ACRM):
+		d.add(hACAM, d.copyValue(r.ACRM))
+	case p.acam != "":
+		d.add(hACAM, p.acam)
+	}
+	if acah != "" {
+		d.add(hACAH, acah)
+	}
+	if p.acma != "" {
+		d.add(hACMA, p.acma)
+	}
+	if r.HasACRPN && r.ACRPN == "true" {
+		d.add(hACAPN, "true")
+	}
+	d.add(hVary, p.preflightVary)
+}
+
+// reject records a rejection.
+func (s *Set) reject(p *compiledPolicy, d *Decision, detail Detail) {
+	d.Allowed, d.Detail = false, detail
+	d.Reason = detailReason[detail]
+}
+
+// debug adds x-cors-reason when the configuration asks for it.
+func (s *Set) debug(d *Decision) {
+	if s.debugHeaders {
+		d.add(hDebug, d.Detail.String())
+	}
+}
+
+var detailReason = [...]Reason{
+	DetailNone:                     ReasonNone,
+	DetailOriginNotAllowed:         ReasonOrigin,
+	DetailOriginRepeated:           ReasonOrigin,
+	DetailOriginTooLong:            ReasonLimits,
+	DetailMethodNotAllowed:         ReasonMethod,
+	DetailMethodMalformed:          ReasonMethod,
+	DetailMethodForbidden:          ReasonMethod,
+	DetailHeaderNotAllowed:         ReasonHeaders,
+	DetailHeaderMalformed:          ReasonHeaders,
+	DetailAuthorizationNotNamed:    ReasonHeaders,
+	DetailHeadersTooLong:           ReasonLimits,
+	DetailTooManyHeaders:           ReasonLimits,
+	DetailPrivateNetworkNotAllowed: ReasonPrivateNetwork,
+}
+
+// checkMethod: ACRM is a method token compared byte-exact; the safelisted
+// methods always pass, forbidden ones never do.
+func checkMethod(p *compiledPolicy, m string) Detail {
+	if len(m) > MaxMethodBytes || !isToken(m) {
+		return DetailMethodMalformed
+	}
+	if isSafelistedMethod(m) {
+		return DetailNone
+	}
+	if m == "CONNECT" || m == "TRACE" || m == "TRACK" {
+		return DetailMethodForbidden
+	}
+	if p.anyMethod {
+		if p.echoMethod && strings.IndexByte(m, '*') >= 0 {
+			// Echoed with credentials, a "*" would read as a wildcard to
+			// anyone but a browser (invariant 4); no real method has one.
+			return DetailMethodNotAllowed
+		}
+		return DetailNone
+	}
+	if _, ok := p.methods[m]; ok {
+		return DetailNone
+	}
+	return DetailMethodNotAllowed
+}

@@ -1,0 +1,105 @@
+package policy
+
+import "unsafe"
+
+// Limits on the request values a decision looks at (cors-rules.md invariant 8:
+// work and memory per request are bounded whatever the input).
+const (
+	MaxOriginBytes   = 1024                                                             // longer Origin values are rejected (reason limits)
+	MaxMethodBytes   = 64                                                               // longer Access-Control-Request-Method values are rejected
+	MaxACRHBytes     = 4096                                                             // Access-Control-Request-Headers, all lines together
+	MaxACRHElements  = 64                                                               // names in Access-Control-Request-Headers
+	maxEchoBytes     = MaxOriginBytes + MaxMethodBytes + MaxACRHBytes + MaxACRHElements // + commas joining lines
+	maxDecisionLines = 10
+)
+
+// Field is one response header line of a decision. Value may view the
+// Decision's own buffer: it is valid until the Decision is reused.
+type Field struct {
+	Name, Value string
+}
+
+// Decision is the outcome of Decide for one request. It owns copies of every
+// request value it echoes (never views into the caller's memory), so a filter
+// can keep it in its stream context from the request phase to the response
+// phase (CVE-2023-35943). Reuse one Decision per stream through a pointer; do
+// not copy it, as Field values view its buffer.
+type Decision struct {
+	Kind   Kind
+	Policy int    // index of the policy that applies, -1 when none
+	Name   string // the policy's name, "" when none
+	// Allowed is true when the request passes CORS (or is not a CORS request).
+	Allowed bool
+	Reason  Reason
+	Detail  Detail
+	// Counter is the counter this request moves.
+	Counter Counter
+	// Shadow: the policy is in shadow mode; Reply and Respond are false and
+	// WouldReject tells what enforce mode would have done.
+	Shadow      bool
+	WouldReject bool
+
+	// Reply: answer locally with Status and Fields; the upstream is not called.
+	Reply  bool
+	Status int
+	// Respond: on the upstream response, remove the upstream's Access-Control-*
+	// headers when StripUpstream, write Fields, and merge "Origin" into Vary
+	// when VaryOrigin.
+	Respond       bool
+	StripUpstream bool
+	VaryOrigin    bool
+
+	fields [maxDecisionLines]Field
+	nf     int
+	buf    [maxEchoBytes]byte
+	nbuf   int
+}
+
+// Fields are the header lines to send: of the local reply when Reply, else of
+// the response when Respond.
+func (d *Decision) Fields() []Field { return d.fields[:d.nf] }
+
+// reset clears d for a new request. It assigns field by field: zeroing the
+// whole struct would clear the echo buffer (kilobytes) on every request.
+func (d *Decision) reset() {
+	d.Kind, d.Policy, d.Name = KindNone, -1, ""
+	d.Allowed, d.Reason, d.Detail, d.Counter = true, ReasonNone, DetailNone, CounterNoOrigin
+	d.Shadow, d.WouldReject = false, false
+	d.Reply, d.Status = false, 0
+	d.Respond, d.StripUpstream, d.VaryOrigin = false, false, false
+	d.nf, d.nbuf = 0, 0
+}
+
+func (d *Decision) add(name, value string) {
+	d.fields[d.nf] = Field{name, value}
+	d.nf++
+}
+
+// copyValue copies s into the decision's own buffer and returns a view of the
+// copy. The caller guarantees room (limits are checked before).
+func (d *Decision) copyValue(s string) string {
+	start := d.nbuf
+	d.nbuf += copy(d.buf[start:], s)
+	return d.view(start)
+}
+
+// view returns the bytes written to the buffer since start as a string.
+func (d *Decision) view(start int) string {
+	if d.nbuf == start {
+		return ""
+	}
+	return unsafe.String(&d.buf[start], d.nbuf-start)
+}
+
+// StrippedUpstreamHeaders are the upstream response headers removed when
+// StripUpstream is set (upstream_cors_headers "replace"): a proxy and an
+// upstream that both grant CORS make the browser see two ACAO values.
+var StrippedUpstreamHeaders = []string{
+	"access-control-allow-origin",
+	"access-control-allow-credentials",
+	"access-control-allow-methods",
+	"access-control-allow-headers",
+	"access-control-allow-private-network",
+	"access-control-expose-headers",
+	"access-control-max-age",
+}

@@ -1,0 +1,266 @@
+package policy
+
+import (
+	"strconv"
+	"strings"
+)
+
+// ParseConfig decodes the plugin configuration strictly: unknown keys, wrong
+// types, duplicate keys, trailing garbage, invalid UTF-8 and over-deep nesting
+// are errors. Every error found is returned together, as Errors.
+func ParseConfig(data []byte) (*Config, error) {
+	cfg, errs := parseConfig(data)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return cfg, nil
+}
+
+// parseConfig returns what it could decode, even with errors (nil only when
+// the JSON itself is unreadable), so Load can validate the rest too.
+func parseConfig(data []byte) (*Config, Errors) {
+	root, err := decodeJSON(data)
+	if err != nil {
+		var errs Errors
+		if e, ok := err.(Errors); ok {
+			errs = e
+		} else {
+			errs = Errors{{Path: "(root)", Reason: err.Error()}}
+		}
+		return nil, errs
+	}
+	m := &mapper{}
+	cfg := &Config{}
+	m.object(&root, "(root)", func(key string, v *jsonValue, path string) bool {
+		switch key {
+		case "policies":
+			m.array(v, path, func(e *jsonValue, epath string) {
+				cfg.Policies = append(cfg.Policies, PolicyConfig{})
+				m.policy(e, epath, &cfg.Policies[len(cfg.Policies)-1])
+			})
+			if cfg.Policies == nil && v.Kind == jsonArray {
+				cfg.Policies = []PolicyConfig{}
+			}
+		case "debug_headers":
+			m.bool(v, path, &cfg.DebugHeaders)
+		default:
+			return false
+		}
+		return true
+	})
+	if _, ok := member(&root, "policies"); !ok && root.Kind == jsonObject {
+		m.fail("policies", "missing: the configuration needs a \"policies\" list")
+	}
+	return cfg, m.errs
+}
+
+// policyKeys are the keys of a policy object, for "did you mean" hints.
+var policyKeys = []string{
+	"name", "match", "allow_origins", "allow_origin_regexes", "allow_methods", "allow_headers",
+	"expose_headers", "allow_credentials", "max_age", "allow_private_network", "preflight_status",
+	"on_rejected_preflight", "on_disallowed_origin", "upstream_cors_headers", "mode",
+	"dangerously_allow_null_origin", "dangerously_allow_insecure_origins",
+}
+
+func (m *mapper) policy(v *jsonValue, path string, p *PolicyConfig) {
+	m.object(v, path, func(key string, v *jsonValue, path string) bool {
+		switch key {
+		case "name":
+			m.string(v, path, &p.Name)
+		case "match":
+			p.Match = &MatchConfig{}
+			m.object(v, path, func(key string, v *jsonValue, path string) bool {
+				switch key {
+				case "hosts":
+					m.strings(v, path, &p.Match.Hosts)
+				case "path_prefixes":
+					m.strings(v, path, &p.Match.PathPrefixes)
+				default:
+					return false
+				}
+				return true
+			})
+		case "allow_origins":
+			m.strings(v, path, &p.AllowOrigins)
+		case "allow_origin_regexes":
+			m.strings(v, path, &p.AllowOriginRegexes)
+		case "allow_methods":
+			m.strings(v, path, &p.AllowMethods)
+		case "allow_headers":
+			m.strings(v, path, &p.AllowHeaders)
+		case "expose_headers":
+			m.strings(v, path, &p.ExposeHeaders)
+		case "allow_credentials":
+			m.bool(v, path, &p.AllowCredentials)
+		case "max_age":
+			m.int(v, path, &p.MaxAge)
+		case "allow_private_network":
+			m.bool(v, path, &p.AllowPrivateNetwork)
+		case "preflight_status":
+			m.int(v, path, &p.PreflightStatus)
+		case "on_rejected_preflight":
+			m.string(v, path, &p.OnRejectedPreflight)
+		case "on_disallowed_origin":
+			m.string(v, path, &p.OnDisallowedOrigin)
+		case "upstream_cors_headers":
+			m.string(v, path, &p.UpstreamCORSHeaders)
+		case "mode":
+			m.string(v, path, &p.Mode)
+		case "dangerously_allow_null_origin":
+			m.bool(v, path, &p.DangerouslyAllowNullOrigin)
+		case "dangerously_allow_insecure_origins":
+			m.bool(v, path, &p.DangerouslyAllowInsecureOrigins)
+		default:
+			return false
+		}
+		return true
+	})
+}
+
+// mapper turns decoded JSON into Config values, collecting every type error.
+type mapper struct {
+	errs Errors
+}
+
+func (m *mapper) fail(path, reason string) {
+	m.errs = append(m.errs, &Error{Path: path, Reason: reason})
+}
+
+func (m *mapper) expect(v *jsonValue, path string, kind jsonKind) bool {
+	if v.Kind == kind {
+		return true
+	}
+	m.fail(path, "expected "+article(kind)+", found "+article(v.Kind))
+	return false
+}
+
+func article(k jsonKind) string {
+	if k == jsonNull {
+		return "null"
+	}
+	if k == jsonArray || k == jsonObject {
+		return "an " + k.String()
+	}
+	return "a " + k.String()
+}
+
+// object calls field for every member; field returns false for an unknown key.
+func (m *mapper) object(v *jsonValue, path string, field func(key string, v *jsonValue, path string) bool) {
+	if !m.expect(v, path, jsonObject) {
+		return
+	}
+	known := knownKeys(path)
+	for i := range v.Members {
+		mem := &v.Members[i]
+		kpath := jsonPathKey(path, mem.Key)
+		if !field(mem.Key, &mem.Value, kpath) {
+			reason := "unknown key"
+			if hint := closest(mem.Key, known); hint != "" {
+				reason += ` (did you mean "` + hint + `"?)`
+			}
+			m.fail(kpath, reason)
+		}
+	}
+}
+
+// knownKeys returns the keys valid at path, for hints.
+func knownKeys(path string) []string {
+	switch {
+	case path == "(root)":
+		return []string{"policies", "debug_headers"}
+	case strings.HasSuffix(path, ".match"):
+		return []string{"hosts", "path_prefixes"}
+	}
+	return policyKeys
+}
+
+func (m *mapper) array(v *jsonValue, path string, elem func(e *jsonValue, path string)) {
+	if !m.expect(v, path, jsonArray) {
+		return
+	}
+	for i := range v.Elems {
+		elem(&v.Elems[i], jsonPathIndex(path, i))
+	}
+}
+
+func (m *mapper) string(v *jsonValue, path string, dst *string) {
+	if m.expect(v, path, jsonString) {
+		*dst = v.Str
+	}
+}
+
+func (m *mapper) strings(v *jsonValue, path string, dst *[]string) {
+	if !m.expect(v, path, jsonArray) {
+		return
+	}
+	out := make([]string, 0, len(v.Elems))
+	for i := range v.Elems {
+		if m.expect(&v.Elems[i], jsonPathIndex(path, i), jsonString) {
+			out = append(out, v.Elems[i].Str)
+		}
+	}
+	*dst = out
+}
+
+func (m *mapper) bool(v *jsonValue, path string, dst *bool) {
+	if m.expect(v, path, jsonBool) {
+		*dst = v.Bool
+	}
+}
+
+func (m *mapper) int(v *jsonValue, path string, dst *int) {
+	if !m.expect(v, path, jsonNumber) {
+		return
+	}
+	n, err := strconv.ParseInt(v.Str, 10, 32)
+	if err != nil {
+		m.errs = append(m.errs, &Error{Path: path, Value: v.Str, HasValue: true, Reason: "expected an integer"})
+		return
+	}
+	*dst = int(n)
+}
+
+// member finds a key in an object.
+func member(v *jsonValue, key string) (*jsonValue, bool) {
+	for i := range v.Members {
+		if v.Members[i].Key == key {
+			return &v.Members[i].Value, true
+		}
+	}
+	return nil, false
+}
+
+// closest returns the known key within edit distance 2 of key, if any.
+func closest(key string, known []string) string {
+	best, bestDist := "", 3
+	for _, k := range known {
+		if d := editDistance(key, k); d < bestDist {
+			best, bestDist = k, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance, for short keys only.
+func editDistance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		return 64
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,405 @@
+package policy
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// jsonKind is the type of a decoded JSON value.
+type jsonKind uint8
+
+// JSON value kinds.
+const (
+	jsonNull jsonKind = iota
+	jsonBool
+	jsonNumber
+	jsonString
+	jsonArray
+	jsonObject
+)
+
+var jsonKindNames = [...]string{"null", "boolean", "number", "string", "array", "object"}
+
+// String names the kind in error messages ("expected a string, found a number").
+func (k jsonKind) String() string { return jsonKindNames[k] }
+
+// jsonValue is one decoded JSON value; objects keep their members in order.
+type jsonValue struct {
+	Kind    jsonKind
+	Bool    bool
+	Str     string // decoded string, or the number literal as written
+	Elems   []jsonValue
+	Members []jsonMember
+	Offset  int // byte offset of the value in the input
+}
+
+// jsonMember is one key/value pair of an object.
+type jsonMember struct {
+	Key   string
+	Value jsonValue
+}
+
+const (
+	maxJSONDepth = 32      // deeper nesting is refused
+	maxJSONBytes = 4 << 20 // larger inputs are refused before parsing
+)
+
+// decodeJSON parses exactly one RFC 8259 value surrounded by optional
+// whitespace. It is strict where encoding/json is lenient: duplicate keys,
+// invalid UTF-8, lone surrogate escapes and deep nesting are errors.
+func decodeJSON(data []byte) (jsonValue, error) {
+	if len(data) == 0 {
+		return jsonValue{}, Errors{{Path: "(root)", Reason: "empty configuration"}}
+	}
+	if len(data) > maxJSONBytes {
+		return jsonValue{}, Errors{{Path: "(root)", Reason: "configuration larger than " + strconv.Itoa(maxJSONBytes) + " bytes"}}
+	}
+	if !utf8.Valid(data) {
+		return jsonValue{}, Errors{{Path: "(root)", Reason: "invalid UTF-8 at byte " + strconv.Itoa(firstInvalidUTF8(data))}}
+	}
+	d := &jsonDecoder{data: data}
+	d.space()
+	v := d.value("(root)", 0)
+	if d.err == nil {
+		d.space()
+		if d.pos < len(d.data) {
+			d.fail("(root)", "unexpected "+d.describe()+" after the top-level value")
+		}
+	}
+	if d.err != nil {
+		return jsonValue{}, Errors{d.err}
+	}
+	return v, nil
+}
+
+func firstInvalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return len(b)
+}
+
+// jsonDecoder is a recursive-descent parser; it stops at the first error.
+type jsonDecoder struct {
+	data []byte
+	pos  int
+	err  *Error
+}
+
+func (d *jsonDecoder) fail(path, reason string) {
+	if d.err == nil {
+		d.err = &Error{Path: path, Reason: reason}
+	}
+}
+
+// syntax reports an error at the current byte.
+func (d *jsonDecoder) syntax(path, expected string) {
+	d.fail(path, "invalid JSON at byte "+strconv.Itoa(d.pos)+": "+d.describe()+", expected "+expected)
+}
+
+func (d *jsonDecoder) describe() string {
+	if d.pos >= len(d.data) {
+		return "end of input"
+	}
+	return "character " + strconv.QuoteRune(rune(d.data[d.pos]))
+}
+
+func (d *jsonDecoder) space() {
+	for d.pos < len(d.data) {
+		switch d.data[d.pos] {
+		case ' ', '\t', '\n', '\r':
+			d.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (d *jsonDecoder) value(path string, depth int) jsonValue {
+	v := jsonValue{Offset: d.pos}
+	if d.pos >= len(d.data) {
+		d.syntax(path, "a value")
+		return v
+	}
+	switch c := d.data[d.pos]; {
+	case c == '{':
+		v.Kind = jsonObject
+		v.Members = d.object(path, depth+1)
+	case c == '[':
+		v.Kind = jsonArray
+		v.Elems = d.array(path, depth+1)
+	case c == '"':
+		v.Kind = jsonString
+		v.Str = d.string(path)
+	case c == 't' || c == 'f':
+		v.Kind = jsonBool
+		v.Bool = c == 't'
+		d.literal(path, map[bool]string{true: "true", false: "false"}[v.Bool])
+	case c == 'n':
+		v.Kind = jsonNull
+		d.literal(path, "null")
+	case c == '-' || c >= '0' && c <= '9':
+		v.Kind = jsonNumber
+		v.Str = d.number(path)
+	default:
+		d.syntax(path, "a value")
+	}
+	return v
+}
+
+func (d *jsonDecoder) literal(path, word string) {
+	if !strings.HasPrefix(string(d.data[d.pos:min(len(d.data), d.pos+len(word))]), word) {
+		d.syntax(path, strconv.Quote(word))
+		return
+	}
+	d.pos += len(word)
+}
+
+func (d *jsonDecoder) object(path string, depth int) []jsonMember {
+	if depth > maxJSONDepth {
+		d.fail(path, "nested deeper than "+strconv.Itoa(maxJSONDepth)+" levels")
+		return nil
+	}
+	d.pos++ // {
+	members := []jsonMember{}
+	var seen map[string]bool
+	d.space()
+	if d.pos < len(d.data) && d.data[d.pos] == '}' {
+		d.pos++
+		return members
+	}
+	for d.err == nil {
+		d.space()
+		if d.pos >= len(d.data) || d.data[d.pos] != '"' {
+			d.syntax(path, "a string key")
+			return nil
+		}
+		key := d.string(path)
+		kpath := jsonPathKey(path, key)
+		if d.err != nil {
+			return nil
+		}
+		if seen == nil {
+			seen = map[string]bool{}
+		}
+		if seen[key] {
+			d.fail(kpath, "duplicate key")
+			return nil
+		}
+		seen[key] = true
+		d.space()
+		if d.pos >= len(d.data) || d.data[d.pos] != ':' {
+			d.syntax(kpath, "':' after an object key")
+			return nil
+		}
+		d.pos++
+		d.space()
+		v := d.value(kpath, depth)
+		members = append(members, jsonMember{Key: key, Value: v})
+		d.space()
+		if d.pos < len(d.data) && d.data[d.pos] == ',' {
+			d.pos++
+			continue
+		}
+		if d.pos < len(d.data) && d.data[d.pos] == '}' {
+			d.pos++
+			return members
+		}
+		d.syntax(path, "',' or '}' in an object")
+	}
+	return nil
+}
+
+func (d *jsonDecoder) array(path string, depth int) []jsonValue {
+	if depth > maxJSONDepth {
+		d.fail(path, "nested deeper than "+strconv.Itoa(maxJSONDepth)+" levels")
+		return nil
+	}
+	d.pos++ // [
+	elems := []jsonValue{}
+	d.space()
+	if d.pos < len(d.data) && d.data[d.pos] == ']' {
+		d.pos++
+		return elems
+	}
+	for d.err == nil {
+		d.space()
+		elems = append(elems, d.value(jsonPathIndex(path, len(elems)), depth))
+		d.space()
+		if d.pos < len(d.data) && d.data[d.pos] == ',' {
+			d.pos++
+			continue
+		}
+		if d.pos < len(d.data) && d.data[d.pos] == ']' {
+			d.pos++
+			return elems
+		}
+		d.syntax(path, "',' or ']' in an array")
+	}
+	return nil
+}
+
+// number scans an RFC 8259 number and returns its text.
+func (d *jsonDecoder) number(path string) string {
+	start := d.pos
+	if d.data[d.pos] == '-' {
+		d.pos++
+	}
+	switch {
+	case d.pos < len(d.data) && d.data[d.pos] == '0':
+		d.pos++
+	case d.pos < len(d.data) && d.data[d.pos] >= '1' && d.data[d.pos] <= '9':
+		d.digits()
+	default:
+		d.syntax(path, "a digit")
+		return ""
+	}
+	if d.pos < len(d.data) && d.data[d.pos] == '.' {
+		d.pos++
+		if d.digits() == 0 {
+			d.syntax(path, "a digit after '.'")
+			return ""
+		}
+	}
+	if d.pos < len(d.data) && (d.data[d.pos] == 'e' || d.data[d.pos] == 'E') {
+		d.pos++
+		if d.pos < len(d.data) && (d.data[d.pos] == '+' || d.data[d.pos] == '-') {
+			d.pos++
+		}
+		if d.digits() == 0 {
+			d.syntax(path, "a digit in the exponent")
+			return ""
+		}
+	}
+	return string(d.data[start:d.pos])
+}
+
+func (d *jsonDecoder) digits() int {
+	n := 0
+	for d.pos < len(d.data) && d.data[d.pos] >= '0' && d.data[d.pos] <= '9' {
+		d.pos++
+		n++
+	}
+	return n
+}
+
+// string decodes a string literal; the input is already known to be UTF-8.
+func (d *jsonDecoder) string(path string) string {
+	d.pos++ // opening quote
+	var b strings.Builder
+	for {
+		if d.pos >= len(d.data) {
+			d.syntax(path, "'\"' to end the string")
+			return ""
+		}
+		c := d.data[d.pos]
+		switch {
+		case c == '"':
+			d.pos++
+			return b.String()
+		case c < 0x20:
+			d.fail(path, "control character "+strconv.QuoteRune(rune(c))+" in a string at byte "+strconv.Itoa(d.pos)+": escape it")
+			return ""
+		case c == '\\':
+			if !d.escape(path, &b) {
+				return ""
+			}
+		default:
+			b.WriteByte(c)
+			d.pos++
+		}
+	}
+}
+
+func (d *jsonDecoder) escape(path string, b *strings.Builder) bool {
+	d.pos++ // backslash
+	if d.pos >= len(d.data) {
+		d.syntax(path, "an escape")
+		return false
+	}
+	c := d.data[d.pos]
+	d.pos++
+	switch c {
+	case '"', '\\', '/':
+		b.WriteByte(c)
+	case 'b':
+		b.WriteByte('\b')
+	case 'f':
+		b.WriteByte('\f')
+	case 'n':
+		b.WriteByte('\n')
+	case 'r':
+		b.WriteByte('\r')
+	case 't':
+		b.WriteByte('\t')
+	case 'u':
+		r, ok := d.hex4(path)
+		if !ok {
+			return false
+		}
+		if utf16.IsSurrogate(r) {
+			r2 := rune(-1)
+			if d.pos+1 < len(d.data) && d.data[d.pos] == '\\' && d.data[d.pos+1] == 'u' {
+				d.pos += 2
+				if r2, ok = d.hex4(path); !ok {
+					return false
+				}
+			}
+			if r = utf16.DecodeRune(r, r2); r == utf8.RuneError {
+				d.fail(path, "unpaired UTF-16 surrogate escape at byte "+strconv.Itoa(d.pos))
+				return false
+			}
+		}
+		b.WriteRune(r)
+	default:
+		d.pos--
+		d.syntax(path, "a valid escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)")
+		return false
+	}
+	return true
+}
+
+func (d *jsonDecoder) hex4(path string) (rune, bool) {
+	if d.pos+4 > len(d.data) {
+		d.syntax(path, "four hex digits")
+		return 0, false
+	}
+	n, err := strconv.ParseUint(string(d.data[d.pos:d.pos+4]), 16, 32)
+	if err != nil {
+		d.syntax(path, "four hex digits")
+		return 0, false
+	}
+	d.pos += 4
+	return rune(n), true
+}
+
+// jsonPathKey is the path of key under parent, e.g. policies[0].name.
+func jsonPathKey(parent, key string) string {
+	plain := key != ""
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			plain = false
+		}
+	}
+	switch {
+	case !plain && parent == "(root)":
+		return "[" + strconv.Quote(key) + "]"
+	case !plain:
+		return parent + "[" + strconv.Quote(key) + "]"
+	case parent == "(root)":
+		return key
+	}
+	return parent + "." + key
+}
+
+// jsonPathIndex is the path of element i of parent, e.g. policies[1].
+func jsonPathIndex(parent string, i int) string {
+	return parent + "[" + strconv.Itoa(i) + "]"
+}

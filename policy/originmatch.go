@@ -1,0 +1,176 @@
+package policy
+
+import "regexp"
+
+// originKey indexes the patterns that are not plain exact origins: "*."
+// subdomain patterns and ":*" any-port patterns. A struct of strings as a map
+// key lets the request path look patterns up with substrings of the Origin,
+// without building a key (no allocation).
+type originKey struct {
+	scheme, host, port string
+	sub                bool
+}
+
+// originMatcher is the compiled allow_origins + allow_origin_regexes of a policy.
+// Matching never scans the list: exact origins by hash, patterns by label-wise
+// suffix lookups bounded by the configured suffix depths, regexes last.
+type originMatcher struct {
+	exact    map[string]struct{}
+	patterns map[originKey]struct{}
+	// subDepths has bit k set when some "*." pattern's suffix has k labels, so a
+	// long hostile host costs at most one lookup pair per configured depth.
+	subDepths uint64
+	maxDepth  int
+	regexes   []*regexp.Regexp
+}
+
+// add records a parsed pattern.
+func (m *originMatcher) add(p originPattern, raw string) {
+	if !p.sub && p.port != anyPort {
+		if m.exact == nil {
+			m.exact = make(map[string]struct{})
+		}
+		m.exact[raw] = struct{}{}
+		return
+	}
+	if m.patterns == nil {
+		m.patterns = make(map[originKey]struct{})
+	}
+	m.patterns[originKey{p.scheme, p.host, p.port, p.sub}] = struct{}{}
+	if p.sub {
+		depth := 1
+		for i := 0; i < len(p.host); i++ {
+			if p.host[i] == '.' {
+				depth++
+			}
+		}
+		if depth < 64 {
+			m.subDepths |= 1 << depth
+		}
+		if depth > m.maxDepth {
+			m.maxDepth = depth
+		}
+	}
+}
+
+// match reports whether origin (as sent, byte-exact) is allowed.
+func (m *originMatcher) match(origin string) bool {
+	if _, ok := m.exact[origin]; ok {
+		return true
+	}
+	if len(m.patterns) > 0 && m.matchPattern(origin) {
+		return true
+	}
+	// Regexes see only well-formed origins: a comma-joined or padded value
+	// ("https://evil.test, https://a.example.com") must not slip through a
+	// pattern such as ^https://.*\.example\.com$.
+	if len(m.regexes) == 0 {
+		return false
+	}
+	if _, _, _, ok := splitOrigin(origin); !ok {
+		return false
+	}
+	for _, re := range m.regexes {
+		if re.MatchString(origin) {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *originMatcher) matchPattern(origin string) bool {
+	scheme, host, port, ok := splitOrigin(origin)
+	if !ok {
+		return false
+	}
+	if _, ok := m.patterns[originKey{scheme, host, anyPort, false}]; ok {
+		return true
+	}
+	if m.subDepths == 0 {
+		return false
+	}
+	// Walk the host's label-boundary suffixes from the right. Only whole labels
+	// are compared, so "barfoo.com" never matches a pattern for "*.foo.com".
+	depth := 0
+	for i := len(host) - 1; i > 0 && depth < m.maxDepth; i-- {
+		if host[i] != '.' {
+			continue
+		}
+		depth++
+		if m.subDepths&(1<<depth) == 0 {
+			continue
+		}
+		suffix := host[i+1:]
+		if _, ok := m.patterns[originKey{scheme, suffix, port, true}]; ok {
+			return true
+		}
+		if _, ok := m.patterns[originKey{scheme, suffix, anyPort, true}]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// splitOrigin splits a serialized origin "scheme://host[:port]" for pattern
+// matching. It accepts only what a browser would send (lowercase letters,
+// digits, '-', '.', IPv6 in brackets, a decimal port), so patterns never match
+// a malformed or "cleaned" value; exact matching does not need it.
+func splitOrigin(origin string) (scheme, host, port string, ok bool) {
+	i := 0
+	for i < len(origin) && origin[i] != ':' {
+		c := origin[i]
+		if !(c >= 'a' && c <= 'z' || i > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.')) {
+			return "", "", "", false
+		}
+		i++
+	}
+	if i == 0 || len(origin) < i+3 || origin[i+1] != '/' || origin[i+2] != '/' {
+		return "", "", "", false
+	}
+	scheme, rest := origin[:i], origin[i+3:]
+	end := len(rest)
+	if len(rest) > 0 && rest[0] == '[' {
+		j := 1
+		for j < len(rest) && rest[j] != ']' {
+			c := rest[j]
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c == ':' || c == '.') {
+				return "", "", "", false
+			}
+			j++
+		}
+		if j == len(rest) {
+			return "", "", "", false
+		}
+		end = j + 1
+	} else {
+		for j := 0; j < len(rest); j++ {
+			c := rest[j]
+			if c == ':' {
+				end = j
+				break
+			}
+			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.') {
+				return "", "", "", false
+			}
+			if c == '.' && (j == 0 || rest[j-1] == '.') {
+				return "", "", "", false
+			}
+		}
+	}
+	host = rest[:end]
+	if host == "" || host[len(host)-1] == '.' {
+		return "", "", "", false
+	}
+	if end < len(rest) {
+		if rest[end] != ':' || end+1 == len(rest) {
+			return "", "", "", false
+		}
+		port = rest[end+1:]
+		for j := 0; j < len(port); j++ {
+			if port[j] < '0' || port[j] > '9' {
+				return "", "", "", false
+			}
+		}
+	}
+	return scheme, host, port, true
+}

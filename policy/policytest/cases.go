@@ -1,0 +1,281 @@
+package policytest
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/cors-wasm/cors-wasm/policy"
+)
+
+// Case is one request against one named configuration and what must come of it.
+type Case struct {
+	Name   string
+	Config string // key of Configs
+	// Request line and header lines as a proxy passes them (names lowercase).
+	Method, Authority, Path string
+	Headers                 [][2]string
+	// Upstream is the upstream's response header lines (status 200).
+	Upstream [][2]string
+	Want     Want
+}
+
+// Want is the observable outcome.
+type Want struct {
+	Kind    policy.Kind
+	Allowed bool
+	Reason  policy.Reason
+	Counter policy.Counter
+	Policy  string // "" when no policy applies
+	// Upstream: the request reaches the upstream (false: answered locally).
+	Upstream bool
+	Status   int
+	// Headers are the final response's CORS-relevant lines (access-control-*,
+	// vary, x-cors-reason) in Normalize form.
+	Headers []string
+}
+
+// SortedHeaders is Headers in the sorted order Normalize produces.
+func (w *Want) SortedHeaders() []string {
+	out := append([]string(nil), w.Headers...)
+	sort.Strings(out)
+	return out
+}
+
+// Defaults of a Case.
+const (
+	DefaultAuthority = "api.example.com"
+	DefaultPath      = "/v1/items?page=2"
+	App              = "https://app.example.com"
+)
+
+// RequestHeaders are the case's full request header lines, pseudo-headers first.
+func (c *Case) RequestHeaders() [][2]string {
+	method, authority, path := c.Method, c.Authority, c.Path
+	if method == "" {
+		method = "GET"
+	}
+	if authority == "" {
+		authority = DefaultAuthority
+	}
+	if path == "" {
+		path = DefaultPath
+	}
+	h := [][2]string{{":method", method}, {":authority", authority}, {":path", path}, {":scheme", "http"}, {"user-agent", "policytest"}}
+	return append(h, c.Headers...)
+}
+
+// UpstreamHeaders are the upstream's response lines, with a default body type.
+func (c *Case) UpstreamHeaders() [][2]string {
+	return append([][2]string{{"content-type", "application/json"}}, c.Upstream...)
+}
+
+// Request builds the policy.Request a filter would build from the header lines.
+func (c *Case) Request() *policy.Request {
+	r := &policy.Request{}
+	for _, h := range c.RequestHeaders() {
+		r.AddHeader(h[0], h[1])
+	}
+	return r
+}
+
+func origin(o string) [2]string { return [2]string{"origin", o} }
+func acrm(m string) [2]string   { return [2]string{"access-control-request-method", m} }
+func acrh(h string) [2]string   { return [2]string{"access-control-request-headers", h} }
+
+const (
+	varyOrigin    = "vary: origin"
+	varyPreflight = "vary: access-control-request-headers, access-control-request-method, origin"
+	varyPNA       = "vary: access-control-request-headers, access-control-request-method, access-control-request-private-network, origin"
+)
+
+func actualOK(policyName, acao string, more ...string) Want {
+	return Want{Kind: policy.KindActual, Allowed: true, Counter: policy.CounterActualAllowed, Policy: policyName,
+		Upstream: true, Status: 200, Headers: append([]string{"access-control-allow-origin: " + acao}, more...)}
+}
+
+func actualDisallowed(policyName string, reason policy.Reason, more ...string) Want {
+	return Want{Kind: policy.KindActual, Reason: reason, Counter: policy.CounterActualDisallowed, Policy: policyName,
+		Upstream: true, Status: 200, Headers: append([]string{varyOrigin}, more...)}
+}
+
+func preflightOK(policyName string, status int, headers ...string) Want {
+	return Want{Kind: policy.KindPreflight, Allowed: true, Counter: policy.CounterPreflightAllowed, Policy: policyName,
+		Status: status, Headers: headers}
+}
+
+func preflightRejected(policyName string, reason policy.Reason, headers ...string) Want {
+	return Want{Kind: policy.KindPreflight, Reason: reason, Policy: policyName,
+		Counter: policy.CounterPreflightRejectedOrigin + policy.Counter(reason-policy.ReasonOrigin),
+		Status:  403, Headers: headers}
+}
+
+var basicPreflightOK = []string{
+	"access-control-allow-headers: content-type, x-request-id",
+	"access-control-allow-methods: PUT, DELETE",
+	"access-control-allow-origin: " + App,
+	"access-control-max-age: 600",
+	varyPreflight,
+}
+
+// Cases is the request table. Names cite the rule they check.
+var Cases = []Case{
+	// No Origin: not a CORS request, but caches must key on Origin.
+	{Name: "no origin gets Vary Origin", Config: "basic",
+		Want: Want{Kind: policy.KindNoOrigin, Allowed: true, Counter: policy.CounterNoOrigin, Policy: "api", Upstream: true, Status: 200, Headers: []string{varyOrigin}}},
+	{Name: "no origin with allow-all needs no Vary", Config: "any",
+		Want: Want{Kind: policy.KindNoOrigin, Allowed: true, Counter: policy.CounterNoOrigin, Policy: "public", Upstream: true, Status: 200}},
+	{Name: "no origin keeps upstream Vary and adds Origin", Config: "basic", Upstream: [][2]string{{"vary", "Accept-Encoding"}},
+		Want: Want{Kind: policy.KindNoOrigin, Allowed: true, Counter: policy.CounterNoOrigin, Policy: "api", Upstream: true, Status: 200, Headers: []string{"vary: accept-encoding, origin"}}},
+	{Name: "OPTIONS without ACRM and without Origin is ordinary", Config: "basic", Method: "OPTIONS",
+		Want: Want{Kind: policy.KindNoOrigin, Allowed: true, Counter: policy.CounterNoOrigin, Policy: "api", Upstream: true, Status: 200, Headers: []string{varyOrigin}}},
+
+	// Actual requests with an allowed origin.
+	{Name: "actual exact origin", Config: "basic", Headers: [][2]string{origin(App)},
+		Want: actualOK("api", App, "access-control-expose-headers: x-request-id", varyOrigin)},
+	{Name: "actual subdomain pattern one label", Config: "basic", Headers: [][2]string{origin("https://a.example.org")},
+		Want: actualOK("api", "https://a.example.org", "access-control-expose-headers: x-request-id", varyOrigin)},
+	{Name: "actual subdomain pattern several labels", Config: "basic", Headers: [][2]string{origin("https://a.b.example.org")},
+		Want: actualOK("api", "https://a.b.example.org", "access-control-expose-headers: x-request-id", varyOrigin)},
+	{Name: "actual any-port pattern", Config: "basic", Method: "POST", Headers: [][2]string{origin("http://localhost:5173")},
+		Want: actualOK("api", "http://localhost:5173", "access-control-expose-headers: x-request-id", varyOrigin)},
+	{Name: "actual anchored regex", Config: "basic", Headers: [][2]string{origin("https://pr-42.preview.example.net")},
+		Want: actualOK("api", "https://pr-42.preview.example.net", "access-control-expose-headers: x-request-id", varyOrigin)},
+	{Name: "OPTIONS with Origin but no ACRM is an actual request", Config: "basic", Method: "OPTIONS", Headers: [][2]string{origin(App)},
+		Want: actualOK("api", App, "access-control-expose-headers: x-request-id", varyOrigin)},
+	{Name: "upstream ACAO is replaced not duplicated", Config: "basic", Headers: [][2]string{origin(App)},
+		Upstream: [][2]string{{"access-control-allow-origin", "*"}, {"access-control-allow-credentials", "true"}, {"vary", "Accept-Encoding"}},
+		Want:     actualOK("api", App, "access-control-expose-headers: x-request-id", "vary: accept-encoding, origin")},
+	{Name: "upstream Vary Origin is not duplicated", Config: "basic", Headers: [][2]string{origin(App)}, Upstream: [][2]string{{"vary", "Origin"}},
+		Want: actualOK("api", App, "access-control-expose-headers: x-request-id", varyOrigin)},
+	{Name: "upstream Vary star is kept as is", Config: "basic", Headers: [][2]string{origin(App)}, Upstream: [][2]string{{"vary", "*"}},
+		Want: actualOK("api", App, "access-control-expose-headers: x-request-id", "vary: *")},
+	{Name: "credentials: exact origin and ACAC true", Config: "creds", Headers: [][2]string{origin(App), {"cookie", "a=b"}},
+		Want: actualOK("creds", App, "access-control-allow-credentials: true", "access-control-expose-headers: x-total", varyOrigin)},
+	{Name: "allow-all answers star without Vary", Config: "any", Headers: [][2]string{origin("https://anyone.test")},
+		Want: actualOK("public", "*")},
+
+	// Actual requests with a disallowed origin (classic bypasses).
+	{Name: "prefix attack app.example.com.evil.net", Config: "basic", Headers: [][2]string{origin("https://app.example.com.evil.net")},
+		Want: actualDisallowed("api", policy.ReasonOrigin)},
+	{Name: "suffix attack evilexample.org", Config: "basic", Headers: [][2]string{origin("https://evilexample.org")},
+		Want: actualDisallowed("api", policy.ReasonOrigin)},
+	{Name: "bare suffix example.org is not a subdomain", Config: "basic", Headers: [][2]string{origin("https://example.org")},
+		Want: actualDisallowed("api", policy.ReasonOrigin)},
+	{Name: "unescaped-dot attack on regex", Config: "basic", Headers: [][2]string{origin("https://pr-42xpreview.example.net")},
+		Want: actualDisallowed("api", policy.ReasonOrigin)},
+	{Name: "byte-exact: uppercase origin", Config: "basic", Headers: [][2]string{origin("https://APP.example.com")},
+		Want: actualDisallowed("api", policy.ReasonOrigin)},
+	{Name: "byte-exact: trailing slash", Config: "basic", Headers: [][2]string{origin("https://app.example.com/")},
+		Want: actualDisallowed("api", policy.ReasonOrigin)},
+	{Name: "scheme matters", Config: "basic", Headers: [][2]string{origin("http://app.example.com")},
+		Want: actualDisallowed("api", policy.ReasonOrigin)},
+	{Name: "port matters", Config: "basic", Headers: [][2]string{origin("https://app.example.com:8443")},
+		Want: actualDisallowed("api", policy.ReasonOrigin)},
+	{Name: "comma-joined origins are never reflected", Config: "basic", Headers: [][2]string{origin("https://evil.test, https://pr-1.preview.example.net")},
+		Want: actualDisallowed("api", policy.ReasonOrigin)},
+	{Name: "two Origin lines are never reflected", Config: "basic", Headers: [][2]string{origin(App), origin(App)},
+		Want: actualDisallowed("api", policy.ReasonOrigin)},
+	{Name: "null origin not allowed by default", Config: "basic", Headers: [][2]string{origin("null")},
+		Want: actualDisallowed("api", policy.ReasonOrigin)},
+	{Name: "disallowed origin: upstream grant removed", Config: "basic", Headers: [][2]string{origin("https://evil.test")},
+		Upstream: [][2]string{{"access-control-allow-origin", "https://evil.test"}, {"access-control-allow-credentials", "true"}},
+		Want:     actualDisallowed("api", policy.ReasonOrigin)},
+	{Name: "origin over the length limit", Config: "basic", Headers: [][2]string{origin("https://" + strings.Repeat("a", 2000) + ".example.org")},
+		Want: actualDisallowed("api", policy.ReasonLimits)},
+	{Name: "on_disallowed_origin reject answers 403 locally", Config: "strict", Method: "POST", Headers: [][2]string{origin("https://evil.test")},
+		Want: Want{Kind: policy.KindActual, Reason: policy.ReasonOrigin, Counter: policy.CounterActualDisallowed, Policy: "strict", Status: 403,
+			Headers: []string{varyOrigin, "x-cors-reason: origin: origin not allowed"}}},
+	{Name: "upstream_cors_headers keep leaves headers the filter does not write", Config: "strict", Headers: [][2]string{origin(App)},
+		Upstream: [][2]string{{"access-control-allow-origin", "*"}, {"access-control-expose-headers", "x-upstream"}},
+		Want:     actualOK("strict", App, "access-control-expose-headers: x-upstream", varyOrigin)},
+
+	// Preflights.
+	{Name: "preflight allowed", Config: "basic", Method: "OPTIONS", Headers: [][2]string{origin(App), acrm("PUT"), acrh("content-type,x-request-id")},
+		Want: preflightOK("api", 204, basicPreflightOK...)},
+	{Name: "preflight safelisted method without ACRH", Config: "basic", Method: "OPTIONS", Headers: [][2]string{origin(App), acrm("GET")},
+		Want: preflightOK("api", 204, basicPreflightOK...)},
+	{Name: "preflight ACRH with spaces, empty elements, case and two lines", Config: "basic", Method: "OPTIONS",
+		Headers: [][2]string{origin(App), acrm("DELETE"), acrh(" Content-Type ,, "), acrh("\tX-Request-ID,")},
+		Want:    preflightOK("api", 204, basicPreflightOK...)},
+	{Name: "preflight never reaches the upstream even if it sets CORS", Config: "basic", Method: "OPTIONS",
+		Headers: [][2]string{origin("https://x.example.org"), acrm("PUT")}, Upstream: [][2]string{{"access-control-allow-origin", "*"}},
+		Want: preflightOK("api", 204, "access-control-allow-headers: content-type, x-request-id", "access-control-allow-methods: PUT, DELETE",
+			"access-control-allow-origin: https://x.example.org", "access-control-max-age: 600", varyPreflight)},
+	{Name: "preflight disallowed origin", Config: "basic", Method: "OPTIONS", Headers: [][2]string{origin("https://evil.test"), acrm("PUT")},
+		Want: preflightRejected("api", policy.ReasonOrigin, varyPreflight)},
+	{Name: "preflight method is byte-exact", Config: "basic", Method: "OPTIONS", Headers: [][2]string{origin(App), acrm("put")},
+		Want: preflightRejected("api", policy.ReasonMethod, varyPreflight)},
+	{Name: "preflight method not allowed", Config: "basic", Method: "OPTIONS", Headers: [][2]string{origin(App), acrm("PATCH")},
+		Want: preflightRejected("api", policy.ReasonMethod, varyPreflight)},
+	{Name: "preflight forbidden method even with star", Config: "any", Method: "OPTIONS", Headers: [][2]string{origin(App), acrm("CONNECT")},
+		Want: preflightRejected("public", policy.ReasonMethod, varyPreflight)},
+	{Name: "preflight empty ACRM is not a method", Config: "basic", Method: "OPTIONS", Headers: [][2]string{origin(App), acrm("")},
+		Want: preflightRejected("api", policy.ReasonMethod, varyPreflight)},
+	{Name: "preflight header not allowed", Config: "basic", Method: "OPTIONS", Headers: [][2]string{origin(App), acrm("PUT"), acrh("content-type,x-evil")},
+		Want: preflightRejected("api", policy.ReasonHeaders, varyPreflight)},
+	{Name: "preflight malformed header name", Config: "basic", Method: "OPTIONS", Headers: [][2]string{origin(App), acrm("PUT"), acrh("content-type,x evil")},
+		Want: preflightRejected("api", policy.ReasonHeaders, varyPreflight)},
+	{Name: "preflight private network not enabled", Config: "basic", Method: "OPTIONS",
+		Headers: [][2]string{origin(App), acrm("PUT"), {"access-control-request-private-network", "true"}},
+		Want:    preflightRejected("api", policy.ReasonPrivateNetwork, varyPreflight)},
+	{Name: "preflight adversarial ACRH 1 MiB of commas", Config: "basic", Method: "OPTIONS",
+		Headers: [][2]string{origin(App), acrm("PUT"), acrh(strings.Repeat(",", 1<<20))},
+		Want:    preflightRejected("api", policy.ReasonLimits, varyPreflight)},
+	{Name: "preflight 65 requested headers", Config: "basic", Method: "OPTIONS",
+		Headers: [][2]string{origin(App), acrm("PUT"), acrh(strings.Repeat("content-type,", 65))},
+		Want:    preflightRejected("api", policy.ReasonLimits, varyPreflight)},
+	{Name: "preflight 1024 ACRH lines", Config: "basic", Method: "OPTIONS",
+		Headers: append([][2]string{origin(App), acrm("PUT")}, repeatLine(acrh(","), 1024)...),
+		Want:    preflightRejected("api", policy.ReasonLimits, varyPreflight)},
+	{Name: "credentials echo requested method and headers instead of star", Config: "creds", Method: "OPTIONS",
+		Headers: [][2]string{origin(App), acrm("PATCH"), acrh("x-b,X-A")},
+		Want: preflightOK("creds", 204, "access-control-allow-credentials: true", "access-control-allow-headers: x-b,x-a",
+			"access-control-allow-methods: PATCH", "access-control-allow-origin: "+App, "access-control-max-age: 7200", varyPNA)},
+	{Name: "credentials: authorization must be named", Config: "creds", Method: "OPTIONS",
+		Headers: [][2]string{origin(App), acrm("GET"), acrh("authorization")},
+		Want:    preflightRejected("creds", policy.ReasonHeaders, varyPNA)},
+	{Name: "private network access granted when enabled", Config: "creds", Method: "OPTIONS",
+		Headers: [][2]string{origin("http://localhost:3000"), acrm("GET"), {"access-control-request-private-network", "true"}},
+		Want: preflightOK("creds", 204, "access-control-allow-credentials: true", "access-control-allow-origin: http://localhost:3000",
+			"access-control-allow-private-network: true", "access-control-max-age: 7200", varyPNA)},
+	{Name: "allow-all preflight answers stars", Config: "any", Method: "OPTIONS", Headers: [][2]string{origin("https://x.test"), acrm("PURGE"), acrh("x-anything")},
+		Want: preflightOK("public", 204, "access-control-allow-headers: *", "access-control-allow-methods: *", "access-control-allow-origin: *", varyPreflight)},
+	{Name: "allow-all: star does not cover authorization", Config: "any", Method: "OPTIONS", Headers: [][2]string{origin("https://x.test"), acrm("GET"), acrh("authorization")},
+		Want: preflightRejected("public", policy.ReasonHeaders, varyPreflight)},
+	{Name: "preflight status and max-age -1", Config: "strict", Method: "OPTIONS", Headers: [][2]string{origin(App), acrm("PATCH")},
+		Want: preflightOK("strict", 200, "access-control-allow-methods: PATCH", "access-control-allow-origin: "+App, "access-control-max-age: 0", varyPreflight)},
+	{Name: "on_rejected_preflight forward passes it untouched", Config: "strict", Method: "OPTIONS",
+		Headers: [][2]string{origin(App), acrm("DELETE")}, Upstream: [][2]string{{"allow", "GET"}},
+		Want: Want{Kind: policy.KindPreflight, Reason: policy.ReasonMethod, Counter: policy.CounterPreflightRejectedMethod, Policy: "strict", Upstream: true, Status: 200}},
+
+	// Shadow mode: decide and count, change nothing.
+	{Name: "shadow: rejected preflight reaches upstream untouched", Config: "shadow", Method: "OPTIONS",
+		Headers: [][2]string{origin("https://evil.test"), acrm("PUT")},
+		Want:    Want{Kind: policy.KindPreflight, Reason: policy.ReasonOrigin, Counter: policy.CounterPreflightRejectedOrigin, Policy: "trial", Upstream: true, Status: 200}},
+	{Name: "shadow: allowed actual changes nothing", Config: "shadow", Headers: [][2]string{origin(App)}, Upstream: [][2]string{{"access-control-allow-origin", "*"}},
+		Want: Want{Kind: policy.KindActual, Allowed: true, Counter: policy.CounterActualAllowed, Policy: "trial", Upstream: true, Status: 200,
+			Headers: []string{"access-control-allow-origin: *"}}},
+
+	// Routes.
+	{Name: "route by host and path prefix", Config: "routes", Headers: [][2]string{origin(App)},
+		Want: actualOK("v1", App, varyOrigin)},
+	{Name: "route by wildcard host with port", Config: "routes", Authority: "eu.example.org:8443", Headers: [][2]string{origin(App)},
+		Want: actualOK("v1", App, varyOrigin)},
+	{Name: "route: host matches case-insensitively", Config: "routes", Authority: "API.Example.COM", Headers: [][2]string{origin(App)},
+		Want: actualOK("v1", App, varyOrigin)},
+	{Name: "route: path outside prefix falls to next policy or none", Config: "routes", Path: "/v2/items", Headers: [][2]string{origin(App)},
+		Upstream: [][2]string{{"access-control-allow-origin", "*"}},
+		Want:     Want{Kind: policy.KindNone, Allowed: true, Upstream: true, Status: 200, Headers: []string{"access-control-allow-origin: *"}}},
+	{Name: "route: prefix is matched before the query", Config: "routes", Path: "/v2?x=/v1/", Headers: [][2]string{origin(App)},
+		Want: Want{Kind: policy.KindNone, Allowed: true, Upstream: true, Status: 200}},
+	{Name: "route: second policy by host", Config: "routes", Authority: "admin.example.com", Path: "/", Headers: [][2]string{origin("https://admin-ui.example.com")},
+		Want: actualOK("admin", "https://admin-ui.example.com", "access-control-allow-credentials: true", varyOrigin)},
+}
+
+func repeatLine(h [2]string, n int) [][2]string {
+	out := make([][2]string, n)
+	for i := range out {
+		out[i] = h
+	}
+	return out
+}

@@ -1,0 +1,66 @@
+package policy
+
+import "strings"
+
+// isTokenChar reports whether c may appear in an RFC 9110 token, the grammar of
+// method and header names.
+func isTokenChar(c byte) bool {
+	switch {
+	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		return true
+	}
+	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+}
+
+// isToken reports whether s is a non-empty RFC 9110 token.
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isTokenChar(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// Fetch "forbidden method": browsers refuse to send these at all.
+var forbiddenMethods = []string{"CONNECT", "TRACE", "TRACK"}
+
+// Methods a browser normalizes to uppercase (Fetch "normalize a method"); a
+// lowercase spelling in the config could never match byte-exact.
+var normalizedMethods = []string{"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH"}
+
+// isSafelistedMethod: Fetch "CORS-safelisted method"; always allowed by a preflight.
+func isSafelistedMethod(m string) bool {
+	return m == "GET" || m == "HEAD" || m == "POST"
+}
+
+// Fetch "forbidden request-header" names: scripts cannot set them, so they never
+// appear in Access-Control-Request-Headers and listing them is a mistake.
+var forbiddenRequestHeaders = []string{
+	"accept-charset", "accept-encoding", "access-control-request-headers",
+	"access-control-request-method", "access-control-request-private-network",
+	"connection", "content-length", "cookie", "cookie2", "date", "dnt", "expect",
+	"host", "keep-alive", "origin", "referer", "set-cookie", "te", "trailer",
+	"transfer-encoding", "upgrade", "via",
+}
+
+// isForbiddenRequestHeader also covers the "proxy-" and "sec-" prefixes.
+func isForbiddenRequestHeader(lower string) bool {
+	if strings.HasPrefix(lower, "proxy-") || strings.HasPrefix(lower, "sec-") {
+		return true
+	}
+	for _, h := range forbiddenRequestHeaders {
+		if h == lower {
+			return true
+		}
+	}
+	return false
+}
+
+// Fetch "forbidden response-header names": never exposed to scripts.
+func isForbiddenResponseHeader(lower string) bool {
+	return lower == "set-cookie" || lower == "set-cookie2"
+}
