@@ -102,6 +102,7 @@ func (c *compiler) allowHeaders(pc *PolicyConfig, path string, p *compiledPolicy
 			return
 		}
 	}
+	p.headerList = listed
 	switch {
 	case p.anyHeader && p.credentials:
 		// With credentials "*" is a literal header name (Fetch): echo the

@@ -31,6 +31,7 @@ type compiledPolicy struct {
 	anyHeader     bool
 	authNamed     bool // "authorization" listed by name next to "*"
 	headers       map[string]struct{}
+	headerList    []string // the same names, for short lists
 	credentials   bool
 	privateNet    bool
 	preflightCode int

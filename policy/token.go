@@ -18,7 +18,7 @@ func isToken(s string) bool {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		if !isTokenChar(s[i]) {
+		if lowerToken[s[i]] == 0 || s[i] == ' ' || s[i] == '\t' {
 			return false
 		}
 	}
