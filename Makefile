@@ -5,7 +5,7 @@ WASM_MAIN := ./cmd/cors-wasm
 FUZZTIME  ?= 30s
 BENCHCOUNT ?= 6
 
-.PHONY: help build test check bench fuzz run clean
+.PHONY: help build test check bench fuzz run oci clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -14,7 +14,7 @@ build: $(WASM) ## build the plugin: build/cors.wasm (standard Go, wasip1 reactor
 
 $(WASM): go.mod go.sum $(shell find . -name '*.go' -not -path './build/*' -not -name '*_test.go')
 	@mkdir -p build
-	GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -trimpath -o $(WASM) $(WASM_MAIN)
+	GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -trimpath -ldflags='-s -w' -o $(WASM) $(WASM_MAIN)
 	@echo "built $(WASM): $$(wc -c < $(WASM)) bytes"
 
 test: build ## every test: unit, fuzz seeds, plugin, e2e, browser, deployment files
@@ -36,6 +36,9 @@ fuzz: ## run every fuzz target for FUZZTIME each
 
 run: build ## the plugin in front of a demo API, locally
 	@echo "the local dev proxy is not built yet (issue: wasmhost and devproxy)"; exit 1
+
+oci: build ## OCI image layout with the plugin for Istio: build/oci
+	$(GO) run ./deploy/oci -wasm $(WASM) -out build/oci
 
 clean: ## remove build outputs
 	rm -rf build

@@ -1,0 +1,208 @@
+package filter
+
+import (
+	"unsafe"
+
+	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
+
+	"github.com/cors-wasm/cors-wasm/internal/abi"
+	"github.com/cors-wasm/cors-wasm/policy"
+)
+
+// stream is one HTTP stream. It decides at request headers and latches the
+// decision, which owns copies of everything it echoes: the response phase
+// never reads the request again and nothing points into host memory across
+// callbacks (CVE-2023-35943: another filter may remove Origin in between).
+type stream struct {
+	types.DefaultHttpContext
+	plugin   *pluginContext
+	req      policy.Request
+	decision policy.Decision
+	decided  bool
+	done     bool
+	lines    []abi.HeaderPair // reused for local replies
+	vary     []byte           // reused to merge the upstream's Vary lines
+}
+
+// OnHttpRequestHeaders classifies and decides; preflights and rejections are
+// answered here with a local reply.
+func (s *stream) OnHttpRequestHeaders(int, bool) types.Action {
+	p := s.plugin
+	s.decided = false
+	if p.set == nil {
+		return types.ActionContinue
+	}
+	pairs, err := p.host.RequestHeaders()
+	if err != nil {
+		p.host.Log(abi.LogError, "cors-wasm: cannot read request headers: "+err.Error())
+		return types.ActionContinue
+	}
+	s.req.Reset()
+	for _, h := range pairs {
+		s.req.AddHeader(h.Name, h.Value)
+	}
+	d := &s.decision
+	p.set.Decide(&s.req, d)
+	s.req.Reset() // drop the views into host memory now
+	s.decided = true
+	if d.Kind == policy.KindNone {
+		return types.ActionContinue
+	}
+	p.count(d.Policy, d.Counter)
+	if d.WouldReject {
+		p.count(d.Policy, policy.CounterShadowWouldReject)
+	}
+	if !d.Allowed {
+		s.logRejection()
+	}
+	if !d.Reply {
+		return types.ActionContinue
+	}
+	s.lines = s.lines[:0]
+	for _, f := range d.Fields() {
+		s.lines = append(s.lines, abi.HeaderPair{Name: f.Name, Value: f.Value})
+	}
+	if err := p.host.SendLocalReply(uint32(d.Status), replyDetails[d.Reason], s.lines); err != nil {
+		p.host.Log(abi.LogError, "cors-wasm: cannot send the local reply: "+err.Error())
+		return types.ActionContinue
+	}
+	return types.ActionPause
+}
+
+// replyDetails name local replies in Envoy's access log (%RESPONSE_CODE_DETAILS%).
+var replyDetails = [...]string{
+	policy.ReasonNone:           "cors_preflight",
+	policy.ReasonOrigin:         "cors_rejected_origin",
+	policy.ReasonMethod:         "cors_rejected_method",
+	policy.ReasonHeaders:        "cors_rejected_headers",
+	policy.ReasonPrivateNetwork: "cors_rejected_private_network",
+	policy.ReasonLimits:         "cors_rejected_limits",
+}
+
+// logRejection writes one debug line per rejection; request values are
+// escaped (CVE-2024-1681), and nothing is built unless debug is on.
+func (s *stream) logRejection() {
+	h := s.plugin.host
+	if !h.LogEnabled(abi.LogDebug) {
+		return
+	}
+	d := &s.decision
+	msg := "cors-wasm: policy " + d.Name + ": " + d.Kind.String() + " rejected: " + d.Detail.String()
+	if d.Shadow {
+		msg = "cors-wasm: policy " + d.Name + " (shadow): " + d.Kind.String() + " would be rejected: " + d.Detail.String()
+	}
+	h.Log(abi.LogDebug, msg)
+}
+
+// OnHttpResponseHeaders applies the latched decision to the upstream's response.
+func (s *stream) OnHttpResponseHeaders(int, bool) types.Action {
+	d := &s.decision
+	if !s.decided || !d.Respond {
+		return types.ActionContinue
+	}
+	h := s.plugin.host
+	var present uint32 // bit i: StrippedUpstreamHeaders[i] is in the response
+	varyCovered := false
+	if d.StripUpstream || d.VaryOrigin {
+		pairs, err := h.ResponseHeaders()
+		if err != nil {
+			h.Log(abi.LogError, "cors-wasm: cannot read response headers: "+err.Error())
+			return types.ActionContinue
+		}
+		s.vary = s.vary[:0]
+		for _, l := range pairs {
+			if l.Name == "vary" {
+				varyCovered = varyCovered || varyNames(l.Value, "origin")
+				if len(s.vary) > 0 {
+					s.vary = append(s.vary, ", "...)
+				}
+				s.vary = append(s.vary, l.Value...)
+			}
+			for i, name := range policy.StrippedUpstreamHeaders {
+				if l.Name == name {
+					present |= 1 << i
+				}
+			}
+		}
+	}
+	if d.StripUpstream {
+		for i, name := range policy.StrippedUpstreamHeaders {
+			if present&(1<<i) != 0 {
+				_ = h.RemoveResponseHeader(name)
+			}
+		}
+	}
+	for _, f := range d.Fields() {
+		// After stripping, adding is enough; otherwise replace, so the
+		// response carries one line per header (invariant 3).
+		if d.StripUpstream {
+			_ = h.AddResponseHeader(f.Name, f.Value)
+		} else {
+			_ = h.ReplaceResponseHeader(f.Name, f.Value)
+		}
+	}
+	if d.VaryOrigin && !varyCovered {
+		// One merged line, whatever the host's "add" does with an existing
+		// name (RATIONALE.md): the upstream's values stay, Origin joins them.
+		if len(s.vary) == 0 {
+			_ = h.AddResponseHeader("vary", "Origin")
+		} else {
+			s.vary = append(s.vary, ", Origin"...)
+			_ = h.ReplaceResponseHeader("vary", unsafe.String(&s.vary[0], len(s.vary)))
+		}
+	}
+	return types.ActionContinue
+}
+
+// OnHttpStreamDone returns the stream for reuse.
+func (s *stream) OnHttpStreamDone() {
+	if s.done {
+		return
+	}
+	s.done = true
+	s.decided = false
+	s.plugin.release(s)
+}
+
+// varyNames reports whether a Vary value lists token (case-insensitively) or "*".
+func varyNames(value, token string) bool {
+	for i := 0; i < len(value); {
+		for i < len(value) && (value[i] == ' ' || value[i] == '\t' || value[i] == ',') {
+			i++
+		}
+		j := i
+		for j < len(value) && value[j] != ',' {
+			j++
+		}
+		t := value[i:j]
+		for len(t) > 0 && (t[len(t)-1] == ' ' || t[len(t)-1] == '\t') {
+			t = t[:len(t)-1]
+		}
+		if t == "*" || equalFoldASCII(t, token) {
+			return true
+		}
+		i = j
+	}
+	return false
+}
+
+func equalFoldASCII(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if x >= 'A' && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if y >= 'A' && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+var _ types.HttpContext = (*stream)(nil)

@@ -1,0 +1,125 @@
+//go:build !wasip1
+
+package abi
+
+import (
+	"errors"
+
+	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm"
+	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
+)
+
+// In native builds the Host is the SDK's proxywasm API, so the SDK's
+// proxytest emulator drives the filter in plain `go test`.
+
+// SetVMContext installs the plugin with the SDK.
+func SetVMContext(vm types.VMContext) { proxywasm.SetVMContext(vm) }
+
+// NewHost returns a Host over the SDK's proxywasm API.
+func NewHost() Host { return &sdkHost{} }
+
+type sdkHost struct {
+	pairs []HeaderPair
+	lines [][2]string
+}
+
+// sdkError maps the SDK's status errors to ours.
+func sdkError(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, types.ErrorStatusNotFound):
+		return ErrNotFound
+	case errors.Is(err, types.ErrorStatusBadArgument):
+		return ErrBadArgument
+	}
+	return err
+}
+
+func (h *sdkHost) PluginConfig() ([]byte, error) {
+	b, err := proxywasm.GetPluginConfiguration()
+	return b, sdkError(err)
+}
+
+func (h *sdkHost) convert(lines [][2]string, err error) ([]HeaderPair, error) {
+	if err != nil {
+		return nil, sdkError(err)
+	}
+	h.pairs = h.pairs[:0]
+	for _, l := range lines {
+		h.pairs = append(h.pairs, HeaderPair{Name: l[0], Value: l[1]})
+	}
+	return h.pairs, nil
+}
+
+func (h *sdkHost) RequestHeaders() ([]HeaderPair, error) {
+	return h.convert(proxywasm.GetHttpRequestHeaders())
+}
+
+func (h *sdkHost) ResponseHeaders() ([]HeaderPair, error) {
+	return h.convert(proxywasm.GetHttpResponseHeaders())
+}
+
+func (h *sdkHost) AddResponseHeader(name, value string) error {
+	return sdkError(proxywasm.AddHttpResponseHeader(name, value))
+}
+
+func (h *sdkHost) ReplaceResponseHeader(name, value string) error {
+	return sdkError(proxywasm.ReplaceHttpResponseHeader(name, value))
+}
+
+func (h *sdkHost) RemoveResponseHeader(name string) error {
+	return sdkError(proxywasm.RemoveHttpResponseHeader(name))
+}
+
+func (h *sdkHost) SendLocalReply(status uint32, details string, headers []HeaderPair) error {
+	// The SDK's API has no details argument; the emulator does not show them.
+	h.lines = h.lines[:0]
+	for _, p := range headers {
+		h.lines = append(h.lines, [2]string{p.Name, p.Value})
+	}
+	return sdkError(proxywasm.SendHttpResponse(status, h.lines, nil, -1))
+}
+
+func (h *sdkHost) Log(level LogLevel, msg string) {
+	switch level {
+	case LogTrace:
+		proxywasm.LogTrace(msg)
+	case LogDebug:
+		proxywasm.LogDebug(msg)
+	case LogInfo:
+		proxywasm.LogInfo(msg)
+	case LogWarn:
+		proxywasm.LogWarn(msg)
+	case LogError:
+		proxywasm.LogError(msg)
+	default:
+		proxywasm.LogCritical(msg)
+	}
+}
+
+// LogEnabled is always true: the SDK's API has no log-level query, and the
+// emulator records every level.
+func (h *sdkHost) LogEnabled(LogLevel) bool { return true }
+
+func (h *sdkHost) DefineCounter(name string) (id uint32, err error) {
+	defer func() { // the SDK panics on a refused definition
+		if r := recover(); r != nil {
+			err = ErrBadArgument
+		}
+	}()
+	return uint32(proxywasm.DefineCounterMetric(name)), nil
+}
+
+func (h *sdkHost) IncrementCounter(id uint32, delta int64) (err error) {
+	if delta <= 0 {
+		return ErrBadArgument
+	}
+	defer func() { // the SDK panics on a refused increment
+		if r := recover(); r != nil {
+			err = ErrBadArgument
+		}
+	}()
+	proxywasm.MetricCounter(id).Increment(uint64(delta))
+	return nil
+}

@@ -1,0 +1,93 @@
+package abi
+
+import "github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
+
+// registry maps context ids to the plugin's contexts. Entries are removed on
+// done/delete, so nothing accumulates across millions of streams; values are
+// stored inline in the maps, so steady state allocates nothing.
+type registry struct {
+	vm      types.VMContext
+	roots   map[uint32]types.PluginContext
+	streams map[uint32]streamEntry
+}
+
+// streamEntry is one HTTP stream and whether its stream-done callback ran.
+type streamEntry struct {
+	ctx  types.HttpContext
+	root uint32
+	done bool
+}
+
+func newRegistry(vm types.VMContext) *registry {
+	return &registry{vm: vm, roots: map[uint32]types.PluginContext{}, streams: map[uint32]streamEntry{}}
+}
+
+// create handles proxy_on_context_create: parent 0 makes a plugin (root)
+// context, anything else an HTTP stream of that root. Unknown roots and
+// non-HTTP contexts are ignored.
+func (r *registry) create(id, parent uint32) {
+	if parent == 0 {
+		r.roots[id] = r.vm.NewPluginContext(id)
+		return
+	}
+	root, ok := r.roots[parent]
+	if !ok {
+		return
+	}
+	if ctx := root.NewHttpContext(id); ctx != nil {
+		r.streams[id] = streamEntry{ctx: ctx, root: parent}
+	}
+}
+
+// stream returns the HTTP context of id, or nil.
+func (r *registry) stream(id uint32) types.HttpContext {
+	return r.streams[id].ctx
+}
+
+// finish runs OnHttpStreamDone once for a stream (at proxy_on_log, or at
+// done/delete if the host skipped the log callback).
+func (r *registry) finish(id uint32) {
+	e, ok := r.streams[id]
+	if !ok || e.done {
+		return
+	}
+	e.done = true
+	r.streams[id] = e
+	e.ctx.OnHttpStreamDone()
+}
+
+// remove forgets a context after finishing it; it reports whether id was a root.
+func (r *registry) remove(id uint32) (root types.PluginContext, isRoot bool) {
+	if _, ok := r.streams[id]; ok {
+		r.finish(id)
+		delete(r.streams, id)
+		return nil, false
+	}
+	root, isRoot = r.roots[id]
+	delete(r.roots, id)
+	return root, isRoot
+}
+
+// drop forgets a stream without running its callbacks (after a panic its
+// state cannot be trusted, so it is not reused either).
+func (r *registry) drop(id uint32) {
+	if r == nil {
+		return
+	}
+	delete(r.streams, id)
+}
+
+// utoa formats v in decimal (no strconv needed on the export path).
+func utoa(v uint32) string {
+	var b [10]byte
+	i := len(b)
+	for {
+		i--
+		b[i] = byte('0' + v%10)
+		v /= 10
+		if v == 0 {
+			break
+		}
+	}
+	return string(b[i:])
+}

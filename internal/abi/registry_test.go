@@ -1,0 +1,88 @@
+package abi
+
+import (
+	"testing"
+
+	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
+)
+
+type fakeVM struct {
+	types.DefaultVMContext
+	made, done int
+}
+
+func (v *fakeVM) NewPluginContext(uint32) types.PluginContext { return &fakeRoot{vm: v} }
+
+type fakeRoot struct {
+	types.DefaultPluginContext
+	vm *fakeVM
+}
+
+func (r *fakeRoot) NewHttpContext(uint32) types.HttpContext {
+	r.vm.made++
+	return &fakeStream{vm: r.vm}
+}
+
+type fakeStream struct {
+	types.DefaultHttpContext
+	vm *fakeVM
+}
+
+func (s *fakeStream) OnHttpStreamDone() { s.vm.done++ }
+
+// Envoy's order per stream: create, headers..., log, done, delete. Nothing may
+// stay behind, and stream-done runs exactly once.
+func TestRegistryLifecycle(t *testing.T) {
+	vm := &fakeVM{}
+	r := newRegistry(vm)
+	r.create(1, 0)
+	const streams = 100_000
+	for id := uint32(2); id < 2+streams; id++ {
+		r.create(id, 1)
+		if r.stream(id) == nil {
+			t.Fatalf("stream %d not registered", id)
+		}
+		r.finish(id) // proxy_on_log
+		r.finish(id) // proxy_on_done
+		if root, isRoot := r.remove(id); isRoot || root != nil {
+			t.Fatalf("stream %d reported as a root", id)
+		}
+	}
+	if vm.made != streams || vm.done != streams {
+		t.Fatalf("made %d streams, %d done; want %d each", vm.made, vm.done, streams)
+	}
+	if len(r.streams) != 0 {
+		t.Fatalf("%d streams leaked", len(r.streams))
+	}
+	if _, isRoot := r.remove(1); !isRoot || len(r.roots) != 0 {
+		t.Fatalf("root not removed")
+	}
+}
+
+func TestRegistrySkippedLogAndUnknownIDs(t *testing.T) {
+	vm := &fakeVM{}
+	r := newRegistry(vm)
+	r.create(1, 0)
+	r.create(2, 1)
+	r.remove(2) // host skipped proxy_on_log and proxy_on_done
+	if vm.done != 1 {
+		t.Fatalf("stream-done ran %d times on delete, want 1", vm.done)
+	}
+	r.create(3, 99) // unknown root: ignored
+	if r.stream(3) != nil || r.stream(42) != nil {
+		t.Fatalf("unknown contexts must have no stream")
+	}
+	r.finish(42)
+	r.remove(42)
+	r.drop(42)
+	var nilReg *registry
+	nilReg.drop(1) // the panic path must not panic again before SetVMContext
+}
+
+func TestUtoa(t *testing.T) {
+	for v, want := range map[uint32]string{0: "0", 7: "7", 10: "10", 4294967295: "4294967295"} {
+		if got := utoa(v); got != want {
+			t.Errorf("utoa(%d) = %q", v, got)
+		}
+	}
+}
