@@ -1,0 +1,398 @@
+package wasmhost
+
+import (
+	"context"
+
+	"github.com/tetratelabs/wazero/api"
+)
+
+// The env host functions of proxy-wasm ABI v0.2.1 that cors-wasm and plugins
+// like it use. They are api.GoModuleFunc (no reflection) and find their VM in
+// the call's context.
+
+const (
+	statusOK            = 0
+	statusNotFound      = 1
+	statusBadArgument   = 2
+	statusInvalidMemory = 6
+	statusUnimplemented = 12
+)
+
+const (
+	mapRequestHeaders  = 0
+	mapResponseHeaders = 2
+	bufferVMConfig     = 6
+	bufferPluginConfig = 7
+)
+
+var envFunctions = map[string]hostFunc{
+	"proxy_log":                          {fn: api.GoModuleFunc(proxyLog), params: sig(3), results: sig(1)},
+	"proxy_get_log_level":                {fn: api.GoModuleFunc(proxyGetLogLevel), params: sig(1), results: sig(1)},
+	"proxy_get_buffer_bytes":             {fn: api.GoModuleFunc(proxyGetBufferBytes), params: sig(5), results: sig(1)},
+	"proxy_set_buffer_bytes":             {fn: unimplemented("proxy_set_buffer_bytes"), params: sig(4), results: sig(1)},
+	"proxy_get_header_map_pairs":         {fn: api.GoModuleFunc(proxyGetHeaderMapPairs), params: sig(3), results: sig(1)},
+	"proxy_set_header_map_pairs":         {fn: api.GoModuleFunc(proxySetHeaderMapPairs), params: sig(3), results: sig(1)},
+	"proxy_get_header_map_size":          {fn: api.GoModuleFunc(proxyGetHeaderMapSize), params: sig(2), results: sig(1)},
+	"proxy_get_header_map_value":         {fn: api.GoModuleFunc(proxyGetHeaderMapValue), params: sig(5), results: sig(1)},
+	"proxy_add_header_map_value":         {fn: api.GoModuleFunc(proxyAddHeaderMapValue), params: sig(5), results: sig(1)},
+	"proxy_replace_header_map_value":     {fn: api.GoModuleFunc(proxyReplaceHeaderMapValue), params: sig(5), results: sig(1)},
+	"proxy_remove_header_map_value":      {fn: api.GoModuleFunc(proxyRemoveHeaderMapValue), params: sig(3), results: sig(1)},
+	"proxy_send_local_response":          {fn: api.GoModuleFunc(proxySendLocalResponse), params: sig(8), results: sig(1)},
+	"proxy_get_property":                 {fn: api.GoModuleFunc(proxyGetProperty), params: sig(4), results: sig(1)},
+	"proxy_set_property":                 {fn: unimplemented("proxy_set_property"), params: sig(4), results: sig(1)},
+	"proxy_define_metric":                {fn: api.GoModuleFunc(proxyDefineMetric), params: sig(4), results: sig(1)},
+	"proxy_increment_metric":             {fn: api.GoModuleFunc(proxyIncrementMetric), params: sig(1, i64), results: sig(1)},
+	"proxy_record_metric":                {fn: api.GoModuleFunc(proxyRecordMetric), params: sig(1, i64), results: sig(1)},
+	"proxy_get_metric":                   {fn: api.GoModuleFunc(proxyGetMetric), params: sig(2), results: sig(1)},
+	"proxy_set_effective_context":        {fn: api.GoModuleFunc(proxySetEffectiveContext), params: sig(1), results: sig(1)},
+	"proxy_set_tick_period_milliseconds": {fn: api.GoModuleFunc(proxySetTickPeriod), params: sig(1), results: sig(1)},
+	"proxy_continue_stream":              {fn: unimplemented("proxy_continue_stream"), params: sig(1), results: sig(1)},
+	"proxy_close_stream":                 {fn: unimplemented("proxy_close_stream"), params: sig(1), results: sig(1)},
+	"proxy_done":                         {fn: unimplemented("proxy_done"), params: sig(0), results: sig(1)},
+}
+
+// enter counts a host call and enforces Envoy's restrictions: only proxy_log
+// during _initialize, nothing during proxy_on_memory_allocate. A violation
+// traps, as in Envoy.
+func enter(ctx context.Context, name string) *VM {
+	vm := vmFrom(ctx)
+	vm.HostCalls++
+	switch vm.phase {
+	case phaseInitialize:
+		if name != "proxy_log" {
+			panic("wasmhost: " + name + " called during _initialize; Envoy allows only proxy_log and WASI there")
+		}
+	case phaseAllocate:
+		panic("wasmhost: " + name + " called during proxy_on_memory_allocate")
+	}
+	return vm
+}
+
+func unimplemented(name string) api.GoModuleFunc {
+	return func(ctx context.Context, _ api.Module, stack []uint64) {
+		enter(ctx, name)
+		stack[0] = statusUnimplemented
+	}
+}
+
+// read returns guest memory [ptr, ptr+n) as a view.
+func (vm *VM) read(ptr, n uint64) ([]byte, bool) {
+	return vm.mem.Read(uint32(ptr), uint32(n))
+}
+
+func (vm *VM) readString(ptr, n uint64) (string, bool) {
+	b, ok := vm.read(ptr, n)
+	return string(b), ok
+}
+
+// give hands size bytes to the guest: it allocates them with the guest's
+// allocator, lets fill write them, and stores the address and size at
+// ptrOut and sizeOut.
+func (vm *VM) give(size int, fill func([]byte), ptrOut, sizeOut uint64) uint64 {
+	addr := vm.guestAlloc(uint32(size))
+	buf, ok := vm.mem.Read(addr, uint32(size))
+	if !ok {
+		return statusInvalidMemory
+	}
+	fill(buf)
+	if !vm.mem.WriteUint32Le(uint32(ptrOut), addr) || !vm.mem.WriteUint32Le(uint32(sizeOut), uint32(size)) {
+		return statusInvalidMemory
+	}
+	return statusOK
+}
+
+func proxyLog(ctx context.Context, _ api.Module, stack []uint64) {
+	vm := enter(ctx, "proxy_log")
+	if Level(stack[0]) < vm.logs.level {
+		stack[0] = statusOK
+		return
+	}
+	msg, ok := vm.readString(stack[1], stack[2])
+	if !ok {
+		stack[0] = statusInvalidMemory
+		return
+	}
+	vm.logs.add(Level(stack[0]), msg)
+	stack[0] = statusOK
+}
+
+func proxyGetLogLevel(ctx context.Context, _ api.Module, stack []uint64) {
+	vm := enter(ctx, "proxy_get_log_level")
+	if !vm.mem.WriteUint32Le(uint32(stack[0]), uint32(vm.logs.level)) {
+		stack[0] = statusInvalidMemory
+		return
+	}
+	stack[0] = statusOK
+}
+
+func proxyGetBufferBytes(ctx context.Context, _ api.Module, stack []uint64) {
+	vm := enter(ctx, "proxy_get_buffer_bytes")
+	var data []byte
+	switch {
+	case stack[0] == bufferPluginConfig && vm.phase == phaseConfigure:
+		data = vm.config
+	case stack[0] == bufferVMConfig && vm.phase == phaseVMStart:
+		data = nil
+	default:
+		stack[0] = statusNotFound
+		return
+	}
+	start, maxSize := uint32(stack[1]), uint32(stack[2])
+	if int(start) > len(data) {
+		stack[0] = statusBadArgument
+		return
+	}
+	data = data[start:]
+	if uint64(len(data)) > uint64(maxSize) {
+		data = data[:maxSize]
+	}
+	stack[0] = vm.give(len(data), func(b []byte) { copy(b, data) }, stack[3], stack[4])
+}
+
+// headerMap returns the current stream's map of type t, or nil.
+func (vm *VM) headerMap(t uint64) *headerMap {
+	s := vm.streams[vm.current]
+	if s == nil {
+		return nil
+	}
+	switch t {
+	case mapRequestHeaders:
+		return &s.req
+	case mapResponseHeaders:
+		return &s.resp
+	}
+	return nil
+}
+
+func proxyGetHeaderMapPairs(ctx context.Context, _ api.Module, stack []uint64) {
+	vm := enter(ctx, "proxy_get_header_map_pairs")
+	h := vm.headerMap(stack[0])
+	if h == nil {
+		stack[0] = statusNotFound
+		return
+	}
+	stack[0] = vm.give(h.size(), h.encode, stack[1], stack[2])
+}
+
+func proxySetHeaderMapPairs(ctx context.Context, _ api.Module, stack []uint64) {
+	vm := enter(ctx, "proxy_set_header_map_pairs")
+	h := vm.headerMap(stack[0])
+	b, ok := vm.read(stack[1], stack[2])
+	switch {
+	case h == nil:
+		stack[0] = statusNotFound
+	case !ok:
+		stack[0] = statusInvalidMemory
+	default:
+		lines, ok := decodeHeaderMap(b)
+		if !ok {
+			stack[0] = statusBadArgument
+			return
+		}
+		h.set(lines)
+		stack[0] = statusOK
+	}
+}
+
+func proxyGetHeaderMapSize(ctx context.Context, _ api.Module, stack []uint64) {
+	vm := enter(ctx, "proxy_get_header_map_size")
+	h := vm.headerMap(stack[0])
+	if h == nil {
+		stack[0] = statusNotFound
+		return
+	}
+	if !vm.mem.WriteUint32Le(uint32(stack[1]), uint32(h.size())) {
+		stack[0] = statusInvalidMemory
+		return
+	}
+	stack[0] = statusOK
+}
+
+// mapAndKey decodes the (map, key ptr, key len) prefix shared by the value calls.
+func (vm *VM) mapAndKey(stack []uint64) (*headerMap, string, uint64) {
+	h := vm.headerMap(stack[0])
+	if h == nil {
+		return nil, "", statusNotFound
+	}
+	key, ok := vm.readString(stack[1], stack[2])
+	if !ok {
+		return nil, "", statusInvalidMemory
+	}
+	return h, lower(key), statusOK
+}
+
+func proxyGetHeaderMapValue(ctx context.Context, _ api.Module, stack []uint64) {
+	vm := enter(ctx, "proxy_get_header_map_value")
+	h, key, st := vm.mapAndKey(stack)
+	if st != statusOK {
+		stack[0] = st
+		return
+	}
+	v, found := h.first(key) // Envoy: the first value only
+	if !found {
+		stack[0] = statusNotFound
+		return
+	}
+	stack[0] = vm.give(len(v), func(b []byte) { copy(b, v) }, stack[3], stack[4])
+}
+
+func proxyAddHeaderMapValue(ctx context.Context, _ api.Module, stack []uint64) {
+	vm := enter(ctx, "proxy_add_header_map_value")
+	h, key, st := vm.mapAndKey(stack)
+	value, ok := vm.readString(stack[3], stack[4])
+	if st == statusOK && !ok {
+		st = statusInvalidMemory
+	}
+	if st == statusOK {
+		h.add(key, value)
+	}
+	stack[0] = st
+}
+
+func proxyReplaceHeaderMapValue(ctx context.Context, _ api.Module, stack []uint64) {
+	vm := enter(ctx, "proxy_replace_header_map_value")
+	h, key, st := vm.mapAndKey(stack)
+	value, ok := vm.readString(stack[3], stack[4])
+	if st == statusOK && !ok {
+		st = statusInvalidMemory
+	}
+	if st == statusOK {
+		h.replace(key, value)
+	}
+	stack[0] = st
+}
+
+func proxyRemoveHeaderMapValue(ctx context.Context, _ api.Module, stack []uint64) {
+	vm := enter(ctx, "proxy_remove_header_map_value")
+	h, key, st := vm.mapAndKey(stack)
+	if st == statusOK {
+		h.remove(key)
+	}
+	stack[0] = st
+}
+
+func proxySendLocalResponse(ctx context.Context, _ api.Module, stack []uint64) {
+	vm := enter(ctx, "proxy_send_local_response")
+	s := vm.streams[vm.current]
+	if s == nil {
+		stack[0] = statusNotFound
+		return
+	}
+	details, ok1 := vm.readString(stack[1], stack[2])
+	body, ok2 := vm.read(stack[3], stack[4])
+	hb, ok3 := vm.read(stack[5], stack[6])
+	if !ok1 || !ok2 || !ok3 {
+		stack[0] = statusInvalidMemory
+		return
+	}
+	lines, ok := decodeHeaderMap(hb)
+	if !ok {
+		stack[0] = statusBadArgument
+		return
+	}
+	for i := range lines {
+		lines[i][0] = lower(lines[i][0])
+	}
+	// Deferred: the reply takes effect when the callback returns, and stops the stream.
+	s.reply = LocalReply{Status: uint32(stack[0]), Details: details, Headers: lines,
+		Body: append([]byte(nil), body...), GRPCStatus: int32(uint32(stack[7]))}
+	s.replied = true
+	stack[0] = statusOK
+}
+
+func proxyGetProperty(ctx context.Context, _ api.Module, stack []uint64) {
+	enter(ctx, "proxy_get_property")
+	stack[0] = statusNotFound
+}
+
+func proxyDefineMetric(ctx context.Context, _ api.Module, stack []uint64) {
+	vm := enter(ctx, "proxy_define_metric")
+	t := MetricType(stack[0])
+	name, ok := vm.readString(stack[1], stack[2])
+	if !ok {
+		stack[0] = statusInvalidMemory
+		return
+	}
+	if t > Histogram || name == "" {
+		stack[0] = statusBadArgument
+		return
+	}
+	m, sameType := vm.metrics.define(name, t)
+	if !sameType {
+		stack[0] = statusBadArgument
+		return
+	}
+	vm.ids = append(vm.ids, m)
+	if !vm.mem.WriteUint32Le(uint32(stack[3]), uint32(len(vm.ids))) {
+		stack[0] = statusInvalidMemory
+		return
+	}
+	stack[0] = statusOK
+}
+
+func (vm *VM) metric(id uint64) *Metric {
+	if id == 0 || id > uint64(len(vm.ids)) {
+		return nil
+	}
+	return vm.ids[id-1]
+}
+
+func proxyIncrementMetric(ctx context.Context, _ api.Module, stack []uint64) {
+	vm := enter(ctx, "proxy_increment_metric")
+	m, delta := vm.metric(stack[0]), int64(stack[1])
+	switch {
+	case m == nil:
+		stack[0] = statusNotFound
+	case m.Type == Counter && delta <= 0: // Envoy refuses non-positive counter increments
+		stack[0] = statusBadArgument
+	case m.Type == Histogram:
+		stack[0] = statusBadArgument
+	default:
+		m.value.Add(delta)
+		stack[0] = statusOK
+	}
+}
+
+func proxyRecordMetric(ctx context.Context, _ api.Module, stack []uint64) {
+	vm := enter(ctx, "proxy_record_metric")
+	m := vm.metric(stack[0])
+	switch {
+	case m == nil:
+		stack[0] = statusNotFound
+	case m.Type == Counter:
+		stack[0] = statusBadArgument
+	default:
+		m.value.Store(int64(stack[1]))
+		stack[0] = statusOK
+	}
+}
+
+func proxyGetMetric(ctx context.Context, _ api.Module, stack []uint64) {
+	vm := enter(ctx, "proxy_get_metric")
+	m := vm.metric(stack[0])
+	if m == nil {
+		stack[0] = statusNotFound
+		return
+	}
+	if !vm.mem.WriteUint64Le(uint32(stack[1]), uint64(m.Value())) {
+		stack[0] = statusInvalidMemory
+		return
+	}
+	stack[0] = statusOK
+}
+
+func proxySetEffectiveContext(ctx context.Context, _ api.Module, stack []uint64) {
+	vm := enter(ctx, "proxy_set_effective_context")
+	id := uint32(stack[0])
+	if _, ok := vm.streams[id]; !ok && id != rootID {
+		stack[0] = statusBadArgument
+		return
+	}
+	vm.current = id
+	stack[0] = statusOK
+}
+
+func proxySetTickPeriod(ctx context.Context, _ api.Module, stack []uint64) {
+	enter(ctx, "proxy_set_tick_period_milliseconds")
+	stack[0] = statusOK // timers are not driven by this host
+}

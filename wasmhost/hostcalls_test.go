@@ -1,0 +1,226 @@
+package wasmhost
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/cors-wasm/cors-wasm/internal/testwasm"
+)
+
+// hostcallVM is a VM of the trap test plugin (its allocator serves any size)
+// with one live stream and a scratch page for call arguments.
+type hostcallVM struct {
+	*VM
+	t       *testing.T
+	s       *Stream
+	scratch uint32
+}
+
+func newHostcallVM(t *testing.T, profile Profile) *hostcallVM {
+	t.Helper()
+	ctx := context.Background()
+	e, err := NewEngine(ctx, Options{Profile: profile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close(ctx) })
+	m, err := e.Compile(ctx, testwasm.Build(t, testwasm.TrapPlugin))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vm, err := m.NewVM(ctx, VMConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := vm.NewStream()
+	s.created = true
+	vm.streams[s.id] = s
+	vm.current = s.id
+	prev, ok := vm.mem.Grow(1)
+	if !ok {
+		t.Fatal("cannot grow memory")
+	}
+	return &hostcallVM{VM: vm, t: t, s: s, scratch: prev * 65536}
+}
+
+// str writes s into scratch memory and returns (ptr, len).
+func (h *hostcallVM) str(off uint32, s string) (uint64, uint64) {
+	h.mem.Write(h.scratch+off, []byte(s))
+	return uint64(h.scratch + off), uint64(len(s))
+}
+
+// call runs a host function as the guest would, with junk in the upper bits
+// of i32 parameters (wazero leaves them undefined).
+func (h *hostcallVM) call(table map[string]hostFunc, name string, args ...uint64) uint64 {
+	f := table[name]
+	stack := make([]uint64, max(len(args), len(f.results)))
+	for i, a := range args {
+		if f.params[i] == i32 {
+			a |= 0xdead_beef << 32
+		}
+		stack[i] = a
+	}
+	f.masked().Call(h.ctx, h.mod, stack)
+	return stack[0]
+}
+
+// out reads the (ptr, size) pair the host wrote at scratch+off.
+func (h *hostcallVM) out(off uint32) string {
+	ptr, _ := h.mem.ReadUint32Le(h.scratch + off)
+	size, _ := h.mem.ReadUint32Le(h.scratch + off + 4)
+	b, _ := h.mem.Read(ptr, size)
+	return string(b)
+}
+
+func TestHeaderCallsBehaveLikeEnvoy(t *testing.T) {
+	h := newHostcallVM(t, ProfileEnvoy133)
+	h.s.req.set([][2]string{{":method", "GET"}, {"Origin", "https://a.example"}, {"origin", "https://b.example"}})
+	k, kl := h.str(0, "ORIGIN")
+	if st := h.call(envFunctions, "proxy_get_header_map_value", mapRequestHeaders, k, kl, uint64(h.scratch+100), uint64(h.scratch+104)); st != statusOK {
+		t.Fatalf("get value: status %d", st)
+	}
+	if got := h.out(100); got != "https://a.example" {
+		t.Errorf("get value of a repeated header = %q, want the first value only", got)
+	}
+	if st := h.call(envFunctions, "proxy_get_header_map_pairs", mapRequestHeaders, uint64(h.scratch+100), uint64(h.scratch+104)); st != statusOK {
+		t.Fatalf("get pairs: status %d", st)
+	}
+	pairs, ok := decodeHeaderMap([]byte(h.out(100)))
+	if !ok || len(pairs) != 3 || pairs[1][0] != "origin" || pairs[2][1] != "https://b.example" {
+		t.Errorf("pairs = %q, want every line with lowercase names", pairs)
+	}
+	m, ml := h.str(200, "X-Missing")
+	if st := h.call(envFunctions, "proxy_get_header_map_value", mapRequestHeaders, m, ml, uint64(h.scratch+100), uint64(h.scratch+104)); st != statusNotFound {
+		t.Errorf("absent header: status %d, want NOT_FOUND", st)
+	}
+
+	h.s.resp.set([][2]string{{":status", "200"}, {"vary", "a"}, {"vary", "b"}})
+	vk, vkl := h.str(300, "Vary")
+	vv, vvl := h.str(320, "Origin")
+	h.call(envFunctions, "proxy_add_header_map_value", mapResponseHeaders, vk, vkl, vv, vvl)
+	if want := [][2]string{{":status", "200"}, {"vary", "a"}, {"vary", "b"}, {"vary", "Origin"}}; !slices.Equal(h.s.resp, want) {
+		t.Errorf("after add: %q, want %q", h.s.resp, want)
+	}
+	h.call(envFunctions, "proxy_replace_header_map_value", mapResponseHeaders, vk, vkl, vv, vvl)
+	if want := [][2]string{{":status", "200"}, {"vary", "Origin"}}; !slices.Equal(h.s.resp, want) {
+		t.Errorf("after replace: %q, want %q", h.s.resp, want)
+	}
+	h.call(envFunctions, "proxy_remove_header_map_value", mapResponseHeaders, vk, vkl)
+	if want := [][2]string{{":status", "200"}}; !slices.Equal(h.s.resp, want) {
+		t.Errorf("after remove: %q, want %q", h.s.resp, want)
+	}
+}
+
+func TestLocalReplyIsDeferredAndRecorded(t *testing.T) {
+	h := newHostcallVM(t, ProfileEnvoy133)
+	d, dl := h.str(0, "cors_preflight")
+	hm := headerMap{{"Access-Control-Allow-Origin", "https://a.example"}}
+	enc := make([]byte, hm.size())
+	hm.encode(enc)
+	h.mem.Write(h.scratch+100, enc)
+	st := h.call(envFunctions, "proxy_send_local_response", 204, d, dl, 0, 0, uint64(h.scratch+100), uint64(len(enc)), 0xFFFFFFFF)
+	r, ok := h.s.Local()
+	if st != statusOK || !ok || r.Status != 204 || r.Details != "cors_preflight" || r.GRPCStatus != -1 ||
+		len(r.Headers) != 1 || r.Headers[0][0] != "access-control-allow-origin" {
+		t.Fatalf("local reply: status %d, %+v %v", st, r, ok)
+	}
+	// A stopped stream never reaches the response phase.
+	if a, err := h.s.ResponseHeaders([][2]string{{":status", "200"}}, false); a != ActionContinue || err != nil {
+		t.Fatalf("response phase after a local reply: %v %v", a, err)
+	}
+}
+
+func TestCountersRefuseNonPositiveIncrements(t *testing.T) {
+	h := newHostcallVM(t, ProfileEnvoy133)
+	n, nl := h.str(0, "cors.api.preflight_allowed")
+	if st := h.call(envFunctions, "proxy_define_metric", uint64(Counter), n, nl, uint64(h.scratch+100)); st != statusOK {
+		t.Fatalf("define: %d", st)
+	}
+	id, _ := h.mem.ReadUint32Le(h.scratch + 100)
+	for _, delta := range []int64{0, -1} {
+		if st := h.call(envFunctions, "proxy_increment_metric", uint64(id), uint64(delta)); st != statusBadArgument {
+			t.Errorf("increment by %d: status %d, want BAD_ARGUMENT", delta, st)
+		}
+	}
+	if st := h.call(envFunctions, "proxy_increment_metric", uint64(id), 2); st != statusOK {
+		t.Errorf("increment by 2: status %d", st)
+	}
+	if v, ok := h.metrics.Get("cors.api.preflight_allowed"); !ok || v != 2 {
+		t.Errorf("counter = %d, %v; want 2", v, ok)
+	}
+	if st := h.call(envFunctions, "proxy_increment_metric", 999, 1); st != statusNotFound {
+		t.Errorf("unknown metric: status %d", st)
+	}
+}
+
+func TestRestrictedPhasesTrap(t *testing.T) {
+	h := newHostcallVM(t, ProfileEnvoy133)
+	for _, p := range []phase{phaseInitialize, phaseAllocate} {
+		h.phase = p
+		func() {
+			defer func() {
+				if r := recover(); r == nil || !strings.Contains(r.(string), "proxy_get_header_map_pairs") {
+					t.Errorf("phase %d: host call did not trap (%v)", p, r)
+				}
+			}()
+			h.call(envFunctions, "proxy_get_header_map_pairs", mapRequestHeaders, uint64(h.scratch), uint64(h.scratch+4))
+		}()
+	}
+	h.phase = phaseInitialize
+	m, ml := h.str(0, "hello")
+	if st := h.call(envFunctions, "proxy_log", uint64(LevelInfo), m, ml); st != statusOK {
+		t.Errorf("proxy_log during _initialize: status %d", st)
+	}
+	h.phase = phaseCallback
+}
+
+func TestPollOneoffProfiles(t *testing.T) {
+	if st := newHostcallVM(t, ProfileEnvoy133).call(wasiFunctions, "poll_oneoff", 0, 0, 0, 0); st != errnoNosys {
+		t.Errorf("envoy-1.33 poll_oneoff: errno %d, want ENOSYS", st)
+	}
+	h := newHostcallVM(t, ProfilePollOneoff)
+	// One clock subscription of 1 ns.
+	sub := make([]byte, 48)
+	sub[0], sub[8], sub[24] = 7, 0, 1
+	h.mem.Write(h.scratch, sub)
+	if st := h.call(wasiFunctions, "poll_oneoff", uint64(h.scratch), uint64(h.scratch+64), 1, uint64(h.scratch+128)); st != errnoSuccess {
+		t.Fatalf("poll_oneoff: errno %d", st)
+	}
+	if n, _ := h.mem.ReadUint32Le(h.scratch + 128); n != 1 {
+		t.Errorf("events = %d, want 1", n)
+	}
+	if ud, _ := h.mem.ReadByte(h.scratch + 64); ud != 7 {
+		t.Errorf("event userdata = %d, want 7", ud)
+	}
+}
+
+// A module importing a function the host lacks is refused, as Envoy does.
+func TestMissingImportRefusesModule(t *testing.T) {
+	mod := []byte{0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+		0x01, 0x04, 0x01, 0x60, 0x00, 0x00, // type section: () -> ()
+		0x02, 0x12, 0x01, 0x03, 'e', 'n', 'v', 0x0a, 'p', 'r', 'o', 'x', 'y', '_', 'n', 'o', 'p', 'e', 0x00, 0x00}
+	ctx := context.Background()
+	e, err := NewEngine(ctx, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close(ctx)
+	if _, err := e.Compile(ctx, mod); err == nil || !strings.Contains(err.Error(), "env.proxy_nope") {
+		t.Fatalf("compile: %v, want a refusal naming env.proxy_nope", err)
+	}
+}
+
+func TestHeaderMapWireRoundTrip(t *testing.T) {
+	h := headerMap{{"a", "1"}, {"", ""}, {"b", "x\x00y"}}
+	b := make([]byte, h.size())
+	h.encode(b)
+	got, ok := decodeHeaderMap(b)
+	if !ok || !slices.Equal(got, h) {
+		t.Fatalf("round trip: %q %v", got, ok)
+	}
+	if _, ok := decodeHeaderMap(b[:len(b)-1]); ok {
+		t.Fatal("truncated map decoded")
+	}
+}

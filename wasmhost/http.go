@@ -1,0 +1,216 @@
+package wasmhost
+
+import (
+	"errors"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Proxy is the HTTP front: for each request it runs the plugin's request
+// phase, answers locally or forwards to the upstream, runs the response
+// phase on the upstream's headers and writes the result.
+type Proxy struct {
+	pool     *Pool
+	upstream *httputil.ReverseProxy
+	// AccessLog, if set, gets one entry per request.
+	AccessLog func(AccessEntry)
+}
+
+// AccessEntry describes one proxied request.
+type AccessEntry struct {
+	Method, Path, Origin string
+	Status               int
+	// Outcome is the local reply's details (e.g. cors_preflight,
+	// cors_rejected_origin), or for forwarded requests cors_allowed (the
+	// response grants the origin), cors_not_granted, no_origin, or
+	// plugin_trap / upstream_error.
+	Outcome  string
+	Duration time.Duration
+}
+
+// NewProxy forwards to upstream through the plugins in pool.
+func NewProxy(pool *Pool, upstream *url.URL) *Proxy {
+	p := &Proxy{pool: pool}
+	rp := httputil.NewSingleHostReverseProxy(upstream)
+	rp.ModifyResponse = p.responsePhase
+	rp.ErrorHandler = func(w http.ResponseWriter, r *http.Request, err error) {
+		st := r.Context().Value(streamKey{}).(*streamState)
+		if errors.Is(err, errTrap) {
+			st.outcome = "plugin_trap"
+			http.Error(w, "plugin trap", http.StatusServiceUnavailable)
+			return
+		}
+		st.outcome = "upstream_error"
+		http.Error(w, "upstream error: "+err.Error(), http.StatusBadGateway)
+	}
+	p.upstream = rp
+	return p
+}
+
+var errTrap = errors.New("wasmhost: plugin trapped")
+
+type streamKey struct{}
+
+// streamState links the phases of one request.
+type streamState struct {
+	w       *worker
+	vm      *VM
+	s       *Stream
+	outcome string
+}
+
+func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := &statusWriter{ResponseWriter: w}
+	st := &streamState{w: p.pool.pick()}
+	var (
+		trapped bool
+		reply   LocalReply
+		local   bool
+		reqMap  [][2]string
+	)
+	p.pool.with(st.w, func(vm *VM) {
+		st.vm, st.s = vm, vm.NewStream()
+		_, err := st.s.RequestHeaders(requestLines(r), r.Body == nil || r.Body == http.NoBody)
+		if err != nil {
+			trapped = true
+			return
+		}
+		reply, local = st.s.Local()
+		reply.Headers = append([][2]string(nil), reply.Headers...)
+		reqMap = append([][2]string(nil), st.s.RequestHeaderMap()...)
+	})
+	switch {
+	case trapped:
+		st.outcome = "plugin_trap"
+		http.Error(rec, "plugin trap", http.StatusServiceUnavailable) // Envoy's fail-closed default
+	case local:
+		st.outcome = reply.Details
+		h := rec.Header()
+		for _, l := range reply.Headers {
+			h.Add(l[0], l[1])
+		}
+		h.Set("Content-Length", strconv.Itoa(len(reply.Body)))
+		rec.WriteHeader(int(reply.Status))
+		_, _ = rec.Write(reply.Body)
+	default:
+		applyRequestHeaders(r, reqMap)
+		ctx := r.Context()
+		r = r.WithContext(contextWith(ctx, st))
+		p.upstream.ServeHTTP(rec, r)
+	}
+	p.pool.with(st.w, func(vm *VM) {
+		if vm == st.vm && !trapped {
+			_ = st.s.Close()
+		}
+	})
+	if p.AccessLog != nil {
+		p.AccessLog(AccessEntry{Method: r.Method, Path: r.URL.RequestURI(), Origin: r.Header.Get("Origin"),
+			Status: rec.status, Outcome: st.outcome, Duration: time.Since(start)})
+	}
+}
+
+// responsePhase runs proxy_on_response_headers on the upstream's response.
+func (p *Proxy) responsePhase(resp *http.Response) error {
+	st := resp.Request.Context().Value(streamKey{}).(*streamState)
+	var (
+		out     [][2]string
+		trapped bool
+	)
+	p.pool.with(st.w, func(vm *VM) {
+		if vm != st.vm { // the VM was replaced after another stream's trap
+			return
+		}
+		if _, err := st.s.ResponseHeaders(responseLines(resp), false); err != nil {
+			trapped = true
+			return
+		}
+		out = append([][2]string(nil), st.s.ResponseHeaderMap()...)
+	})
+	if trapped {
+		return errTrap
+	}
+	if out != nil {
+		h := http.Header{}
+		for _, l := range out {
+			if !strings.HasPrefix(l[0], ":") {
+				h.Add(l[0], l[1])
+			}
+		}
+		resp.Header = h
+	}
+	switch {
+	case resp.Header.Get("Access-Control-Allow-Origin") != "":
+		st.outcome = "cors_allowed"
+	case resp.Request.Header.Get("Origin") != "":
+		st.outcome = "cors_not_granted"
+	default:
+		st.outcome = "no_origin"
+	}
+	return nil
+}
+
+// requestLines are the request's headers as Envoy shows them to plugins.
+func requestLines(r *http.Request) [][2]string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	lines := [][2]string{{":method", r.Method}, {":path", r.URL.RequestURI()}, {":authority", r.Host}, {":scheme", scheme}}
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			lines = append(lines, [2]string{k, v})
+		}
+	}
+	return lines
+}
+
+func responseLines(resp *http.Response) [][2]string {
+	lines := [][2]string{{":status", strconv.Itoa(resp.StatusCode)}}
+	for k, vs := range resp.Header {
+		for _, v := range vs {
+			lines = append(lines, [2]string{k, v})
+		}
+	}
+	return lines
+}
+
+// applyRequestHeaders sends the plugin's view of the request headers upstream.
+func applyRequestHeaders(r *http.Request, lines [][2]string) {
+	h := http.Header{}
+	for _, l := range lines {
+		if !strings.HasPrefix(l[0], ":") {
+			h.Add(l[0], l[1])
+		}
+	}
+	r.Header = h
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}

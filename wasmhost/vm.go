@@ -1,0 +1,222 @@
+package wasmhost
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+)
+
+// phase restricts host calls the way Envoy does.
+type phase uint8
+
+const (
+	phaseInitialize phase = iota // only proxy_log and WASI
+	phaseAllocate                // nothing
+	phaseVMStart                 // VM configuration readable
+	phaseConfigure               // plugin configuration readable
+	phaseCallback                // stream and root callbacks
+)
+
+// rootID is the plugin (root) context of every VM.
+const rootID = 1
+
+// VM is one instance of a plugin with one configured root context, like an
+// Envoy worker's VM. It is not safe for concurrent use.
+type VM struct {
+	ctx      context.Context // carries the VM to host functions
+	mod      api.Module
+	mem      api.Memory
+	metrics  *Metrics
+	logs     *Logs
+	config   []byte
+	profile  Profile
+	phase    phase
+	current  uint32 // context of the running callback
+	streams  map[uint32]*Stream
+	free     []*Stream
+	nextID   uint32
+	ids      []*Metric // this VM's metric ids (index+1)
+	alloc    api.Function
+	exports  exports
+	stack    [8]uint64
+	allocStk [1]uint64
+	// HostCalls counts host function calls, for benchmarks.
+	HostCalls uint64
+	trapped   error
+	outBuf    [2][]byte // partial stdout/stderr lines
+}
+
+type exports struct {
+	contextCreate, vmStart, configure, requestHeaders, responseHeaders,
+	onLog, onDone, onDelete, mallocs api.Function
+}
+
+type vmKey struct{}
+
+func vmFrom(ctx context.Context) *VM { return ctx.Value(vmKey{}).(*VM) }
+
+// ConfigError is a configuration the plugin refused; Logs holds its log lines.
+type ConfigError struct {
+	Logs []LogLine
+}
+
+func (e *ConfigError) Error() string {
+	var b strings.Builder
+	b.WriteString("wasmhost: the plugin refused its configuration")
+	for _, l := range e.Logs {
+		if l.Level >= LevelWarn {
+			b.WriteString("\n  ")
+			b.WriteString(l.String())
+		}
+	}
+	return b.String()
+}
+
+// VMConfig is what a VM needs besides the module.
+type VMConfig struct {
+	PluginConfig []byte
+	Metrics      *Metrics // shared between VMs like Envoy's stats; nil makes one
+	Logs         *Logs    // nil makes one at info level
+}
+
+// NewVM instantiates the module, runs _initialize, creates the root context,
+// and runs proxy_on_vm_start and proxy_on_configure. A refused configuration
+// returns a *ConfigError with the plugin's log lines.
+func (m *Module) NewVM(ctx context.Context, cfg VMConfig) (*VM, error) {
+	if cfg.Metrics == nil {
+		cfg.Metrics = NewMetrics()
+	}
+	if cfg.Logs == nil {
+		cfg.Logs = NewLogs(LevelInfo)
+	}
+	vm := &VM{metrics: cfg.Metrics, logs: cfg.Logs, config: cfg.PluginConfig, profile: m.engine.profile,
+		streams: map[uint32]*Stream{}, nextID: rootID + 1}
+	vm.ctx = context.WithValue(ctx, vmKey{}, vm)
+	mod, err := m.engine.rt.InstantiateModule(vm.ctx, m.compiled,
+		wazero.NewModuleConfig().WithName("").WithStartFunctions())
+	if err != nil {
+		return nil, err
+	}
+	vm.mod, vm.mem = mod, mod.Memory()
+	fn := func(name string, required bool) api.Function {
+		f := mod.ExportedFunction(name)
+		if f == nil && required && err == nil {
+			err = errors.New("wasmhost: module does not export " + name)
+		}
+		return f
+	}
+	vm.alloc = fn("proxy_on_memory_allocate", true)
+	vm.exports = exports{
+		contextCreate:   fn("proxy_on_context_create", true),
+		vmStart:         fn("proxy_on_vm_start", false),
+		configure:       fn("proxy_on_configure", false),
+		requestHeaders:  fn("proxy_on_request_headers", false),
+		responseHeaders: fn("proxy_on_response_headers", false),
+		onLog:           fn("proxy_on_log", false),
+		onDone:          fn("proxy_on_done", false),
+		onDelete:        fn("proxy_on_delete", false),
+		mallocs:         fn("cors_wasm_mallocs", false),
+	}
+	if err != nil {
+		mod.Close(ctx)
+		return nil, err
+	}
+	vm.phase = phaseInitialize
+	if _, err := vm.call(mod.ExportedFunction("_initialize")); err != nil {
+		mod.Close(ctx)
+		return nil, errors.New("wasmhost: _initialize: " + err.Error())
+	}
+	vm.phase = phaseCallback
+	vm.current = rootID
+	if _, err := vm.call(vm.exports.contextCreate, rootID, 0); err != nil {
+		mod.Close(ctx)
+		return nil, err
+	}
+	start := vm.logs.Len()
+	vm.phase = phaseVMStart
+	ok, err := vm.callBool(vm.exports.vmStart, rootID, 0)
+	if err == nil && ok {
+		vm.phase = phaseConfigure
+		ok, err = vm.callBool(vm.exports.configure, rootID, uint64(len(cfg.PluginConfig)))
+	}
+	vm.phase = phaseCallback
+	if err != nil {
+		mod.Close(ctx)
+		return nil, err
+	}
+	if !ok {
+		mod.Close(ctx)
+		return nil, &ConfigError{Logs: vm.logs.Since(start)}
+	}
+	return vm, nil
+}
+
+// callBool calls an optional export that answers a bool; absent means true.
+func (vm *VM) callBool(f api.Function, args ...uint64) (bool, error) {
+	if f == nil {
+		return true, nil
+	}
+	r, err := vm.call(f, args...)
+	return r != 0, err
+}
+
+// call runs an export with the VM's reusable stack. Any error is a trap: the
+// VM is poisoned and must be replaced.
+func (vm *VM) call(f api.Function, args ...uint64) (uint64, error) {
+	if vm.trapped != nil {
+		return 0, vm.trapped
+	}
+	if f == nil {
+		return 0, nil
+	}
+	copy(vm.stack[:], args)
+	if err := f.CallWithStack(vm.ctx, vm.stack[:]); err != nil {
+		vm.trapped = errors.New("wasmhost: trap: " + err.Error())
+		return 0, vm.trapped
+	}
+	return vm.stack[0], nil
+}
+
+// Trapped reports the trap that poisoned the VM, or nil.
+func (vm *VM) Trapped() error { return vm.trapped }
+
+// guestAlloc asks the guest for size bytes (proxy_on_memory_allocate).
+func (vm *VM) guestAlloc(size uint32) uint32 {
+	prev := vm.phase
+	vm.phase = phaseAllocate
+	vm.allocStk[0] = uint64(size)
+	err := vm.alloc.CallWithStack(vm.ctx, vm.allocStk[:])
+	vm.phase = prev
+	if err != nil {
+		panic("proxy_on_memory_allocate trapped: " + err.Error())
+	}
+	return uint32(vm.allocStk[0])
+}
+
+// MemoryBytes is the size of the VM's linear memory.
+func (vm *VM) MemoryBytes() uint32 { return vm.mem.Size() }
+
+// GuestMallocs returns the guest's cumulative heap allocation count when the
+// module exports cors_wasm_mallocs (cors-wasm does), else -1.
+func (vm *VM) GuestMallocs() int64 {
+	if vm.exports.mallocs == nil {
+		return -1
+	}
+	r, err := vm.call(vm.exports.mallocs)
+	if err != nil {
+		return -1
+	}
+	return int64(r)
+}
+
+// LiveStreams is the number of streams not yet deleted.
+func (vm *VM) LiveStreams() int { return len(vm.streams) }
+
+// Close releases the instance.
+func (vm *VM) Close() error { return vm.mod.Close(context.Background()) }
+
+func itoa(v uint32) string { return strconv.FormatUint(uint64(v), 10) }
