@@ -1,0 +1,185 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cors-wasm/cors-wasm/wasmhost"
+)
+
+// options are devproxy's flags.
+type options struct {
+	wasm, config, listen, upstream, logLevel, profile string
+	workers                                           int
+}
+
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("devproxy", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.wasm, "wasm", "build/cors.wasm", "the plugin module")
+	fs.StringVar(&o.config, "config", "", "the plugin configuration file (JSON); - reads stdin")
+	fs.StringVar(&o.listen, "listen", "127.0.0.1:10000", "address to serve on")
+	fs.StringVar(&o.upstream, "upstream", "http://127.0.0.1:8080", "upstream base URL")
+	fs.StringVar(&o.logLevel, "log-level", "info", "plugin log level: trace, debug, info, warn, error, critical")
+	fs.StringVar(&o.profile, "wasi", "envoy-1.33", "WASI profile: envoy-1.33 (poll_oneoff answers ENOSYS) or envoy-latest")
+	fs.IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "VMs (Envoy: one per worker thread)")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	switch {
+	case fs.NArg() > 0:
+		return o, errors.New("unexpected arguments: " + strings.Join(fs.Args(), " "))
+	case o.config == "":
+		return o, errors.New("-config is required (a JSON file, or - for stdin)")
+	case o.workers < 1:
+		return o, errors.New("-workers must be at least 1")
+	}
+	return o, nil
+}
+
+// run is devproxy's main; ready, if not nil, gets the listening address.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, ready func(addr string)) int {
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(stderr, "devproxy:", err)
+		}
+		return 2
+	}
+	level, ok := wasmhost.ParseLevel(o.logLevel)
+	if !ok {
+		fmt.Fprintf(stderr, "devproxy: -log-level %q: want trace, debug, info, warn, error or critical\n", o.logLevel)
+		return 2
+	}
+	profile := wasmhost.ProfileEnvoy133
+	switch o.profile {
+	case "envoy-1.33":
+	case "envoy-latest":
+		profile = wasmhost.ProfilePollOneoff
+	default:
+		fmt.Fprintf(stderr, "devproxy: -wasi %q: want envoy-1.33 or envoy-latest\n", o.profile)
+		return 2
+	}
+	up, err := url.Parse(o.upstream)
+	if err != nil || (up.Scheme != "http" && up.Scheme != "https") || up.Host == "" {
+		fmt.Fprintf(stderr, "devproxy: -upstream %q: want an http:// or https:// URL with a host\n", o.upstream)
+		return 2
+	}
+	config, err := readConfig(o.config, stdin)
+	if err != nil {
+		fmt.Fprintln(stderr, "devproxy:", err)
+		return 1
+	}
+	wasm, err := os.ReadFile(o.wasm)
+	if err != nil {
+		fmt.Fprintf(stderr, "devproxy: %v (run `make build` first)\n", err)
+		return 1
+	}
+
+	engine, err := wasmhost.NewEngine(ctx, wasmhost.Options{Profile: profile, CacheDir: cacheDir()})
+	if err != nil {
+		fmt.Fprintln(stderr, "devproxy: starting wazero:", err)
+		return 1
+	}
+	defer engine.Close(context.Background())
+	mod, err := engine.Compile(ctx, wasm)
+	if err != nil {
+		fmt.Fprintf(stderr, "devproxy: %s: %v\n", o.wasm, err)
+		return 1
+	}
+	var outMu sync.Mutex
+	logs := wasmhost.NewLogs(level)
+	logs.SetSink(func(l wasmhost.LogLine) {
+		outMu.Lock()
+		fmt.Fprintf(stderr, "plugin %s\n", l)
+		outMu.Unlock()
+	})
+	pool, err := mod.NewPool(ctx, o.workers, wasmhost.VMConfig{PluginConfig: config, Logs: logs})
+	if err != nil {
+		var ce *wasmhost.ConfigError
+		if errors.As(err, &ce) {
+			fmt.Fprintf(stderr, "devproxy: the plugin refused the configuration in %s; fix it and start again\n", o.config)
+			return 1
+		}
+		fmt.Fprintln(stderr, "devproxy: starting the plugin:", err)
+		return 1
+	}
+	defer pool.Close()
+
+	proxy := wasmhost.NewProxy(pool, up)
+	proxy.AccessLog = func(e wasmhost.AccessEntry) {
+		outMu.Lock()
+		fmt.Fprintln(stdout, accessLine(e))
+		outMu.Unlock()
+	}
+	ln, err := net.Listen("tcp", o.listen)
+	if err != nil {
+		fmt.Fprintln(stderr, "devproxy:", err)
+		return 1
+	}
+	srv := &http.Server{Handler: proxy, ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(stdout, "devproxy: %s (%d bytes, %s WASI) in %d VMs; listening on http://%s -> %s\n",
+		o.wasm, mod.Size(), profile, o.workers, ln.Addr(), up)
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		fmt.Fprintln(stderr, "devproxy:", err)
+		return 1
+	case <-ctx.Done():
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shutdown)
+		return 0
+	}
+}
+
+func readConfig(path string, stdin io.Reader) ([]byte, error) {
+	if path == "-" {
+		b, err := io.ReadAll(stdin)
+		if err != nil {
+			return nil, fmt.Errorf("reading the configuration from stdin: %w", err)
+		}
+		return b, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading the configuration: %w", err)
+	}
+	return b, nil
+}
+
+// cacheDir keeps compiled modules between runs, so restarts are fast.
+func cacheDir() string {
+	if d, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(d, "cors-wasm", "wazero")
+	}
+	return ""
+}
+
+// accessLine is one access-log line; request values are quoted (%q), so a
+// hostile Origin cannot forge log lines.
+func accessLine(e wasmhost.AccessEntry) string {
+	origin := "-"
+	if e.Origin != "" {
+		origin = fmt.Sprintf("%q", e.Origin)
+	}
+	return fmt.Sprintf("%s %s %q origin=%s status=%d cors=%s %s",
+		time.Now().Format("15:04:05.000"), e.Method, e.Path, origin, e.Status, e.Outcome, e.Duration.Round(time.Microsecond))
+}
