@@ -14,10 +14,11 @@ import (
 // out stream contexts.
 type pluginContext struct {
 	types.DefaultPluginContext
-	host     abi.Host
-	set      *policy.Set
-	counters [][policy.NumCounters]uint32 // metric ids by policy, by counter
-	free     []*stream                    // finished streams, reused so steady state allocates nothing
+	host       abi.Host
+	set        *policy.Set
+	needsRoute bool                         // policy choice reads :authority/:path
+	counters   [][policy.NumCounters]uint32 // metric ids by policy, by counter
+	free       []*stream                    // finished streams, reused so steady state allocates nothing
 }
 
 // emptyConfigHelp is logged when the plugin gets no configuration at all.
@@ -59,7 +60,7 @@ func (p *pluginContext) OnPluginStart(int) types.OnPluginStartStatus {
 			counters[i][c] = id
 		}
 	}
-	p.set, p.counters = set, counters
+	p.set, p.counters, p.needsRoute = set, counters, set.NeedsRoute()
 	p.host.Log(abi.LogInfo, "cors-wasm: configured "+strconv.Itoa(set.Len())+" policies")
 	return types.OnPluginStartStatusOK
 }

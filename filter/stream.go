@@ -32,14 +32,24 @@ func (s *stream) OnHttpRequestHeaders(int, bool) types.Action {
 	if p.set == nil {
 		return types.ActionContinue
 	}
-	pairs, err := p.host.RequestHeaders()
+	s.req.Reset()
+	// Most requests carry no Origin. One lookup that finds nothing costs no
+	// allocation in the guest; only CORS requests (or routed policies) read
+	// every header line, which they need for repeated Origin and ACRH lines.
+	_, hasOrigin, err := p.host.RequestHeader("origin")
 	if err != nil {
 		p.host.Log(abi.LogError, "cors-wasm: cannot read request headers: "+err.Error())
 		return types.ActionContinue
 	}
-	s.req.Reset()
-	for _, h := range pairs {
-		s.req.AddHeader(h.Name, h.Value)
+	if hasOrigin || p.needsRoute {
+		pairs, err := p.host.RequestHeaders()
+		if err != nil {
+			p.host.Log(abi.LogError, "cors-wasm: cannot read request headers: "+err.Error())
+			return types.ActionContinue
+		}
+		for _, h := range pairs {
+			s.req.AddHeader(h.Name, h.Value)
+		}
 	}
 	d := &s.decision
 	p.set.Decide(&s.req, d)
@@ -103,13 +113,24 @@ func (s *stream) OnHttpResponseHeaders(int, bool) types.Action {
 	h := s.plugin.host
 	var present uint32 // bit i: StrippedUpstreamHeaders[i] is in the response
 	varyCovered := false
-	if d.StripUpstream || d.VaryOrigin {
+	s.vary = s.vary[:0]
+	readAll := d.StripUpstream
+	if !readAll && d.VaryOrigin {
+		// Usually the upstream sends no Vary: one lookup that finds nothing
+		// is enough. Otherwise every Vary line must be read.
+		_, found, err := h.ResponseHeader("vary")
+		if err != nil {
+			h.Log(abi.LogError, "cors-wasm: cannot read response headers: "+err.Error())
+			return types.ActionContinue
+		}
+		readAll = found
+	}
+	if readAll {
 		pairs, err := h.ResponseHeaders()
 		if err != nil {
 			h.Log(abi.LogError, "cors-wasm: cannot read response headers: "+err.Error())
 			return types.ActionContinue
 		}
-		s.vary = s.vary[:0]
 		for _, l := range pairs {
 			if l.Name == "vary" {
 				varyCovered = varyCovered || varyNames(l.Value, "origin")

@@ -60,3 +60,15 @@ const (
 	hVary  = "vary"
 	hDebug = "x-cors-reason"
 )
+
+// NeedsRoute reports whether choosing a policy depends on :authority or
+// :path. When it does not, a request without Origin needs no other header:
+// a filter can decide it from the Origin lookup alone.
+func (s *Set) NeedsRoute() bool {
+	for _, p := range s.policies {
+		if !p.route.anyHost || !p.route.anyPath {
+			return true
+		}
+	}
+	return false
+}

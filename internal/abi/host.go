@@ -33,6 +33,12 @@ type HeaderPair struct {
 type Host interface {
 	// PluginConfig returns the plugin configuration; only valid during OnPluginStart.
 	PluginConfig() ([]byte, error)
+	// RequestHeader returns the first value of a request header (Envoy's
+	// proxy_get_header_map_value: later lines of a repeated header are not
+	// seen; use RequestHeaders for those). found is false when it is absent.
+	RequestHeader(name string) (value string, found bool, err error)
+	// ResponseHeader is RequestHeader for the response.
+	ResponseHeader(name string) (value string, found bool, err error)
 	// RequestHeaders returns every request header line, repeated names included, in order.
 	RequestHeaders() ([]HeaderPair, error)
 	// ResponseHeaders returns every response header line, repeated names included, in order.

@@ -52,6 +52,24 @@ func (h *sdkHost) convert(lines [][2]string, err error) ([]HeaderPair, error) {
 	return h.pairs, nil
 }
 
+func header(v string, err error) (string, bool, error) {
+	if errors.Is(err, types.ErrorStatusNotFound) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, sdkError(err)
+	}
+	return v, true, nil
+}
+
+func (h *sdkHost) RequestHeader(name string) (string, bool, error) {
+	return header(proxywasm.GetHttpRequestHeader(name))
+}
+
+func (h *sdkHost) ResponseHeader(name string) (string, bool, error) {
+	return header(proxywasm.GetHttpResponseHeader(name))
+}
+
 func (h *sdkHost) RequestHeaders() ([]HeaderPair, error) {
 	return h.convert(proxywasm.GetHttpRequestHeaders())
 }

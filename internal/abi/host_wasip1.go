@@ -13,6 +13,11 @@ type wasmHost struct {
 	enc   []byte
 }
 
+// Out-parameters of host calls live in package variables: a local whose
+// address goes to a wasmimport escapes to the heap, which would cost an
+// allocation per call. The module is single-threaded, so sharing is safe.
+var outPtr, outSize, outLevel, outID uint32
+
 // NewHost returns the Host of the running proxy.
 func NewHost() Host { return &wasmHost{} }
 
@@ -31,26 +36,44 @@ func fetched(ptr, size uint32) ([]byte, error) {
 }
 
 func (h *wasmHost) PluginConfig() ([]byte, error) {
-	var ptr, size uint32
-	if err := statusError(proxyGetBufferBytes(bufferPluginConfig, 0, maxBufferBytes, &ptr, &size)); err != nil {
+	if err := statusError(proxyGetBufferBytes(bufferPluginConfig, 0, maxBufferBytes, &outPtr, &outSize)); err != nil {
 		return nil, err
 	}
-	b, err := fetched(ptr, size)
+	b, err := fetched(outPtr, outSize)
 	// Configuration time: a private copy costs nothing and outlives the arena.
 	return append([]byte(nil), b...), err
 }
 
 func (h *wasmHost) headers(mapType uint32) ([]HeaderPair, error) {
-	var ptr, size uint32
-	if err := statusError(proxyGetHeaderMapPairs(mapType, &ptr, &size)); err != nil {
+	if err := statusError(proxyGetHeaderMapPairs(mapType, &outPtr, &outSize)); err != nil {
 		return nil, err
 	}
-	b, err := fetched(ptr, size)
+	b, err := fetched(outPtr, outSize)
 	if err != nil {
 		return nil, err
 	}
 	h.pairs, err = decodeHeaderMap(b, h.pairs)
 	return h.pairs, err
+}
+
+func (h *wasmHost) header(mapType uint32, name string) (string, bool, error) {
+	st := proxyGetHeaderMapValue(mapType, stringPtr(name), uint32(len(name)), &outPtr, &outSize)
+	if st == statusNotFound {
+		return "", false, nil // no allocation happened: the cheap path
+	}
+	if err := statusError(st); err != nil {
+		return "", false, err
+	}
+	b, err := fetched(outPtr, outSize)
+	return view(b), err == nil, err
+}
+
+func (h *wasmHost) RequestHeader(name string) (string, bool, error) {
+	return h.header(mapRequestHeaders, name)
+}
+
+func (h *wasmHost) ResponseHeader(name string) (string, bool, error) {
+	return h.header(mapResponseHeaders, name)
 }
 
 func (h *wasmHost) RequestHeaders() ([]HeaderPair, error) { return h.headers(mapRequestHeaders) }
@@ -80,17 +103,15 @@ func (h *wasmHost) Log(level LogLevel, msg string) {
 }
 
 func (h *wasmHost) LogEnabled(level LogLevel) bool {
-	var current uint32
-	if proxyGetLogLevel(&current) != statusOK {
+	if proxyGetLogLevel(&outLevel) != statusOK {
 		return true // unknown: let the host filter
 	}
-	return uint32(level) >= current
+	return uint32(level) >= outLevel
 }
 
 func (h *wasmHost) DefineCounter(name string) (uint32, error) {
-	var id uint32
-	err := statusError(proxyDefineMetric(metricCounter, stringPtr(name), uint32(len(name)), &id))
-	return id, err
+	err := statusError(proxyDefineMetric(metricCounter, stringPtr(name), uint32(len(name)), &outID))
+	return outID, err
 }
 
 func (h *wasmHost) IncrementCounter(id uint32, delta int64) error {

@@ -20,6 +20,9 @@ func proxyGetBufferBytes(bufferType, start, maxSize uint32, ptr, size *uint32) u
 //go:wasmimport env proxy_get_header_map_pairs
 func proxyGetHeaderMapPairs(mapType uint32, ptr, size *uint32) uint32
 
+//go:wasmimport env proxy_get_header_map_value
+func proxyGetHeaderMapValue(mapType uint32, key unsafe.Pointer, keyLen uint32, ptr, size *uint32) uint32
+
 //go:wasmimport env proxy_add_header_map_value
 func proxyAddHeaderMapValue(mapType uint32, key unsafe.Pointer, keyLen uint32, value unsafe.Pointer, valueLen uint32) uint32
 

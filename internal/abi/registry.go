@@ -8,7 +8,7 @@ import "github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
 type registry struct {
 	vm      types.VMContext
 	roots   map[uint32]types.PluginContext
-	streams map[uint32]streamEntry
+	streams streamTable
 }
 
 // streamEntry is one HTTP stream and whether its stream-done callback ran.
@@ -19,7 +19,7 @@ type streamEntry struct {
 }
 
 func newRegistry(vm types.VMContext) *registry {
-	return &registry{vm: vm, roots: map[uint32]types.PluginContext{}, streams: map[uint32]streamEntry{}}
+	return &registry{vm: vm, roots: map[uint32]types.PluginContext{}}
 }
 
 // create handles proxy_on_context_create: parent 0 makes a plugin (root)
@@ -35,32 +35,34 @@ func (r *registry) create(id, parent uint32) {
 		return
 	}
 	if ctx := root.NewHttpContext(id); ctx != nil {
-		r.streams[id] = streamEntry{ctx: ctx, root: parent}
+		r.streams.put(id, streamEntry{ctx: ctx, root: parent})
 	}
 }
 
 // stream returns the HTTP context of id, or nil.
 func (r *registry) stream(id uint32) types.HttpContext {
-	return r.streams[id].ctx
+	if e := r.streams.get(id); e != nil {
+		return e.ctx
+	}
+	return nil
 }
 
 // finish runs OnHttpStreamDone once for a stream (at proxy_on_log, or at
 // done/delete if the host skipped the log callback).
 func (r *registry) finish(id uint32) {
-	e, ok := r.streams[id]
-	if !ok || e.done {
+	e := r.streams.get(id)
+	if e == nil || e.done {
 		return
 	}
 	e.done = true
-	r.streams[id] = e
 	e.ctx.OnHttpStreamDone()
 }
 
 // remove forgets a context after finishing it; it reports whether id was a root.
 func (r *registry) remove(id uint32) (root types.PluginContext, isRoot bool) {
-	if _, ok := r.streams[id]; ok {
+	if r.streams.get(id) != nil {
 		r.finish(id)
-		delete(r.streams, id)
+		r.streams.remove(id)
 		return nil, false
 	}
 	root, isRoot = r.roots[id]
@@ -74,7 +76,7 @@ func (r *registry) drop(id uint32) {
 	if r == nil {
 		return
 	}
-	delete(r.streams, id)
+	r.streams.remove(id)
 }
 
 // utoa formats v in decimal (no strconv needed on the export path).

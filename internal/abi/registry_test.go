@@ -51,8 +51,8 @@ func TestRegistryLifecycle(t *testing.T) {
 	if vm.made != streams || vm.done != streams {
 		t.Fatalf("made %d streams, %d done; want %d each", vm.made, vm.done, streams)
 	}
-	if len(r.streams) != 0 {
-		t.Fatalf("%d streams leaked", len(r.streams))
+	if r.streams.len() != 0 {
+		t.Fatalf("%d streams leaked", r.streams.len())
 	}
 	if _, isRoot := r.remove(1); !isRoot || len(r.roots) != 0 {
 		t.Fatalf("root not removed")
