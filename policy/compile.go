@@ -190,8 +190,8 @@ func (c *compiler) route(m *MatchConfig, path string, r *routeMatcher) {
 	}
 	r.anyHost = m.Hosts == nil
 	r.anyPath = m.PathPrefixes == nil
-	c.listLen(jsonPathKey(path, "hosts"), m.Hosts)
-	c.listLen(jsonPathKey(path, "path_prefixes"), m.PathPrefixes)
+	c.listLen(jsonPathKey(path, "hosts"), m.Hosts, "every host matches")
+	c.listLen(jsonPathKey(path, "path_prefixes"), m.PathPrefixes, "every path matches")
 	for i, h := range m.Hosts {
 		hp := jsonPathIndex(jsonPathKey(path, "hosts"), i)
 		sub := strings.HasPrefix(h, "*.")
@@ -228,11 +228,11 @@ func checkRouteHost(host string, sub bool) string {
 	return ""
 }
 
-// listLen refuses an explicitly empty list (write nothing to mean "any") and
-// overlong ones.
-func (c *compiler) listLen(path string, list []string) bool {
+// listLen refuses an explicitly empty list, which is ambiguous (absent says
+// what the key means when left out: absentMeans), and overlong ones.
+func (c *compiler) listLen(path string, list []string, absentMeans string) bool {
 	if list != nil && len(list) == 0 {
-		c.fail(path, "empty list: leave the key out to match everything")
+		c.fail(path, "empty list is ambiguous: leave the key out ("+absentMeans+")")
 		return false
 	}
 	if len(list) > MaxListedNames {

@@ -7,7 +7,7 @@ import (
 
 // methods validates allow_methods and precomputes Access-Control-Allow-Methods.
 func (c *compiler) methods(pc *PolicyConfig, path string, p *compiledPolicy) {
-	if !c.listLen(path, pc.AllowMethods) {
+	if !c.listLen(path, pc.AllowMethods, "only GET, HEAD and POST are allowed") {
 		return
 	}
 	var listed []string
@@ -66,7 +66,7 @@ func methodReason(m string) string {
 
 // allowHeaders validates allow_headers and precomputes Access-Control-Allow-Headers.
 func (c *compiler) allowHeaders(pc *PolicyConfig, path string, p *compiledPolicy) {
-	if !c.listLen(path, pc.AllowHeaders) {
+	if !c.listLen(path, pc.AllowHeaders, "no request header beyond the CORS-safelisted ones is allowed") {
 		return
 	}
 	var listed []string
@@ -119,7 +119,7 @@ func (c *compiler) allowHeaders(pc *PolicyConfig, path string, p *compiledPolicy
 
 // exposeHeaders validates expose_headers and precomputes Access-Control-Expose-Headers.
 func (c *compiler) exposeHeaders(pc *PolicyConfig, path string, p *compiledPolicy) {
-	if !c.listLen(path, pc.ExposeHeaders) {
+	if !c.listLen(path, pc.ExposeHeaders, "no response header beyond the CORS-safelisted ones is exposed") {
 		return
 	}
 	var listed []string

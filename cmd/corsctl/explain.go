@@ -1,0 +1,132 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/cors-wasm/cors-wasm/policy"
+)
+
+// headerFlags collects repeated -header "Name: value" flags.
+type headerFlags [][2]string
+
+func (h *headerFlags) String() string { return fmt.Sprint(*h) }
+
+// Set parses "Name: value"; a pseudo-header keeps its leading colon
+// (":authority: api.example.com").
+func (h *headerFlags) Set(s string) error {
+	start := 0
+	if strings.HasPrefix(s, ":") {
+		start = 1
+	}
+	i := strings.IndexByte(s[start:], ':')
+	name := ""
+	if i >= 0 {
+		i += start
+		name = strings.ToLower(strings.TrimSpace(s[:i]))
+	}
+	if name == "" || name == ":" {
+		return fmt.Errorf("%q: want \"Name: value\"", s)
+	}
+	if strings.ContainsAny(name, " \t") {
+		return fmt.Errorf("%q: a header name has no spaces", s)
+	}
+	*h = append(*h, [2]string{name, strings.TrimSpace(s[i+1:])})
+	return nil
+}
+
+// explainRequest is the request described by explain's flags.
+type explainRequest struct {
+	config, method, origin, host, path, acrm, acrh string
+	headers                                        headerFlags
+	set                                            map[string]bool // flags given
+}
+
+func parseExplain(args []string) (*explainRequest, error) {
+	er := &explainRequest{set: map[string]bool{}}
+	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&er.config, "config", "", "configuration file, Envoy bootstrap or WasmPlugin (- for standard input)")
+	fs.StringVar(&er.method, "method", "GET", "request method (default OPTIONS when -acrm is given)")
+	fs.StringVar(&er.origin, "origin", "", "Origin header (none when the flag is absent)")
+	fs.StringVar(&er.host, "host", "", ":authority (host[:port])")
+	fs.StringVar(&er.path, "path", "/", ":path, query included")
+	fs.StringVar(&er.acrm, "acrm", "", "Access-Control-Request-Method")
+	fs.StringVar(&er.acrh, "acrh", "", "Access-Control-Request-Headers, comma-separated")
+	fs.Var(&er.headers, "header", `another request header, "Name: value" (repeatable)`)
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	fs.Visit(func(f *flag.Flag) { er.set[f.Name] = true })
+	switch {
+	case fs.NArg() > 0:
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	case er.config == "":
+		return nil, fmt.Errorf("-config FILE is required")
+	}
+	if !er.set["method"] && er.set["acrm"] {
+		er.method = "OPTIONS" // a preflight is what -acrm describes
+	}
+	return er, nil
+}
+
+// lines are the request's header lines as a proxy would pass them.
+func (er *explainRequest) lines() [][2]string {
+	l := [][2]string{{":method", er.method}, {":path", er.path}}
+	if er.set["host"] {
+		l = append(l, [2]string{":authority", er.host})
+	}
+	if er.set["origin"] {
+		l = append(l, [2]string{"origin", er.origin})
+	}
+	if er.set["acrm"] {
+		l = append(l, [2]string{"access-control-request-method", er.acrm})
+	}
+	if er.set["acrh"] {
+		l = append(l, [2]string{"access-control-request-headers", er.acrh})
+	}
+	return append(l, er.headers...)
+}
+
+// runExplain: corsctl explain -config FILE ...
+func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	er, err := parseExplain(args)
+	if err != nil {
+		return usageError(stderr, "explain: %v", err)
+	}
+	data, err := readInput(er.config, stdin)
+	if err != nil {
+		return usageError(stderr, "%v", err)
+	}
+	configs, err := findConfigs(data)
+	if err != nil {
+		fmt.Fprintln(stdout, err)
+		return exitConfig
+	}
+	if len(configs) > 1 {
+		return usageError(stderr, "%s holds %d cors-wasm configurations; explain needs a file with one", er.config, len(configs))
+	}
+	c := configs[0]
+	if c.Problem != "" {
+		fmt.Fprintf(stdout, "%s%s\n", wherePrefix(c), c.Problem)
+		return exitConfig
+	}
+	set, err := policy.Load(c.JSON)
+	if err != nil {
+		printLoadErrors(stdout, wherePrefix(c), err)
+		return exitConfig
+	}
+	var r policy.Request
+	r.Reset()
+	lines := er.lines()
+	for _, l := range lines {
+		r.AddHeader(l[0], l[1])
+	}
+	var d policy.Decision
+	set.Decide(&r, &d)
+	printRequest(stdout, lines)
+	printDecision(stdout, &d)
+	return exitOK
+}
