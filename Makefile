@@ -4,6 +4,7 @@ WASM      := build/cors.wasm
 WASM_MAIN := ./cmd/cors-wasm
 FUZZTIME  ?= 30s
 BENCHCOUNT ?= 6
+BENCHTIME ?= 300ms
 
 .PHONY: help build test check bench fuzz run oci clean
 
@@ -27,8 +28,11 @@ check: ## gofmt, go vet, go mod tidy (must leave a clean tree), then every test
 	@git diff --exit-code -- go.mod go.sum || { echo "go mod tidy changed go.mod/go.sum: commit the result"; exit 1; }
 	$(MAKE) test
 
-bench: build ## benchmarks with -benchmem (see BENCHMARKS.md)
-	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./policy/
+bench: build ## benchmark suite (-benchmem -count BENCHCOUNT) -> build/bench.txt, benchstat, BENCHMARKS.md
+	@mkdir -p build
+	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) -benchtime $(BENCHTIME) ./bench | tee build/bench.txt
+	$(GO) tool benchstat build/bench.txt > build/benchstat.txt
+	$(GO) run ./internal/benchreport -in build/bench.txt -benchstat build/benchstat.txt -out BENCHMARKS.md
 
 fuzz: ## run every fuzz target for FUZZTIME each
 	@for t in $$($(GO) test -list '^Fuzz' ./policy/ | grep '^Fuzz'); do \

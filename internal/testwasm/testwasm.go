@@ -11,11 +11,12 @@ import (
 	"testing"
 )
 
-// Plugin, EmptyPlugin and TrapPlugin are the main packages tests build.
+// Plugin, EmptyPlugin, TrapPlugin and PanicPlugin are the main packages tests build.
 const (
 	Plugin      = "github.com/cors-wasm/cors-wasm/cmd/cors-wasm"
 	EmptyPlugin = "github.com/cors-wasm/cors-wasm/internal/emptyplugin"
 	TrapPlugin  = "github.com/cors-wasm/cors-wasm/internal/trapplugin"
+	PanicPlugin = "github.com/cors-wasm/cors-wasm/internal/panicplugin"
 )
 
 var (

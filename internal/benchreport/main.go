@@ -1,0 +1,140 @@
+// Command benchreport turns the raw output of `make bench` into
+// BENCHMARKS.md: medians per benchmark, ratios side by side, the targets of
+// issue #5 marked met or missed, and benchstat's summary. The hand-written
+// part of BENCHMARKS.md between <!-- notes:start --> and <!-- notes:end -->
+// is kept.
+//
+//	go run ./internal/benchreport -in build/bench.txt -benchstat build/benchstat.txt -out BENCHMARKS.md
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// results holds every sample: name -> unit -> values.
+type results struct {
+	samples map[string]map[string][]float64
+	env     []string // goos, goarch, cpu lines
+	count   int
+}
+
+func parse(r io.Reader) (*results, error) {
+	res := &results{samples: map[string]map[string][]float64{}}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		for _, p := range []string{"goos:", "goarch:", "cpu:"} {
+			if strings.HasPrefix(line, p) && !contains(res.env, line) {
+				res.env = append(res.env, line)
+			}
+		}
+		f := strings.Fields(line)
+		if len(f) < 4 || !strings.HasPrefix(f[0], "Benchmark") {
+			continue
+		}
+		name := f[0]
+		if i := strings.LastIndex(name, "-"); i > 0 {
+			name = name[:i] // drop the GOMAXPROCS suffix
+		}
+		m := res.samples[name]
+		if m == nil {
+			m = map[string][]float64{}
+			res.samples[name] = m
+		}
+		for i := 2; i+1 < len(f); i += 2 {
+			v, err := strconv.ParseFloat(f[i], 64)
+			if err != nil {
+				return nil, fmt.Errorf("%q: value %q: %v", line, f[i], err)
+			}
+			m[f[i+1]] = append(m[f[i+1]], v)
+		}
+		res.count = max(res.count, len(m["ns/op"]))
+	}
+	return res, sc.Err()
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// median returns the median of name's unit, and whether it was measured.
+func (r *results) median(name, unit string) (float64, bool) {
+	v := append([]float64(nil), r.samples[name][unit]...)
+	if len(v) == 0 {
+		return 0, false
+	}
+	sort.Float64s(v)
+	if len(v)%2 == 1 {
+		return v[len(v)/2], true
+	}
+	return (v[len(v)/2-1] + v[len(v)/2]) / 2, true
+}
+
+func main() {
+	in := flag.String("in", "build/bench.txt", "raw `go test -bench` output")
+	stat := flag.String("benchstat", "build/benchstat.txt", "benchstat's summary of the same file")
+	out := flag.String("out", "BENCHMARKS.md", "report to write")
+	cmd := flag.String("cmd", "make bench", "the command that produced the figures")
+	flag.Parse()
+	f, err := os.Open(*in)
+	if err != nil {
+		fail(err)
+	}
+	res, err := parse(f)
+	f.Close()
+	if err != nil {
+		fail(err)
+	}
+	if len(res.samples) == 0 {
+		fail(fmt.Errorf("%s holds no benchmark results", *in))
+	}
+	statText, err := os.ReadFile(*stat)
+	if err != nil {
+		fail(err)
+	}
+	notes := defaultNotes
+	if old, err := os.ReadFile(*out); err == nil {
+		if n, ok := between(string(old), notesStart, notesEnd); ok {
+			notes = n
+		}
+	}
+	report := render(res, *cmd, string(statText), notes)
+	if err := os.WriteFile(*out, []byte(report), 0o644); err != nil {
+		fail(err)
+	}
+	fmt.Printf("wrote %s from %d benchmarks x %d runs\n", *out, len(res.samples), res.count)
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "benchreport:", err)
+	os.Exit(1)
+}
+
+const (
+	notesStart = "<!-- notes:start -->"
+	notesEnd   = "<!-- notes:end -->"
+)
+
+func between(s, start, end string) (string, bool) {
+	i := strings.Index(s, start)
+	j := strings.Index(s, end)
+	if i < 0 || j < i {
+		return "", false
+	}
+	return s[i+len(start) : j], true
+}
+
+const defaultNotes = "\n(Write the analysis here; `make bench` keeps this part.)\n"
