@@ -40,7 +40,7 @@ func module(b testing.TB, pkg string) *wasmhost.Module {
 }
 
 // stream runs one whole stream the way Envoy drives it.
-func stream(b *testing.B, vm *wasmhost.VM, c *benchCase) {
+func stream(b testing.TB, vm *wasmhost.VM, c *benchCase) {
 	s := vm.NewStream()
 	if _, err := s.RequestHeaders(c.req, true); err != nil {
 		b.Fatal(err)

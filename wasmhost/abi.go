@@ -2,6 +2,8 @@ package wasmhost
 
 import (
 	"context"
+	"strings"
+	"unsafe"
 
 	"github.com/tetratelabs/wazero/api"
 )
@@ -151,7 +153,7 @@ func proxyGetBufferBytes(ctx context.Context, _ api.Module, stack []uint64) {
 
 // headerMap returns the current stream's map of type t, or nil.
 func (vm *VM) headerMap(t uint64) *headerMap {
-	s := vm.streams[vm.current]
+	s := vm.cur
 	if s == nil {
 		return nil
 	}
@@ -208,18 +210,23 @@ func proxyGetHeaderMapSize(ctx context.Context, _ api.Module, stack []uint64) {
 	stack[0] = statusOK
 }
 
-// mapAndKey decodes the (map, key ptr, key len) prefix shared by the value calls.
+// mapAndKey decodes the (map, key ptr, key len) prefix shared by the value
+// calls. The key is a view into guest memory when it is already lowercase:
+// callers that keep it (add, replace) must copy it with owned.
 func (vm *VM) mapAndKey(stack []uint64) (*headerMap, string, uint64) {
 	h := vm.headerMap(stack[0])
 	if h == nil {
 		return nil, "", statusNotFound
 	}
-	key, ok := vm.readString(stack[1], stack[2])
+	b, ok := vm.read(stack[1], stack[2])
 	if !ok {
 		return nil, "", statusInvalidMemory
 	}
-	return h, lower(key), statusOK
+	return h, lower(unsafe.String(unsafe.SliceData(b), len(b))), statusOK
 }
+
+// owned copies a string that may view guest memory.
+func owned(s string) string { return strings.Clone(s) }
 
 func proxyGetHeaderMapValue(ctx context.Context, _ api.Module, stack []uint64) {
 	vm := enter(ctx, "proxy_get_header_map_value")
@@ -244,7 +251,7 @@ func proxyAddHeaderMapValue(ctx context.Context, _ api.Module, stack []uint64) {
 		st = statusInvalidMemory
 	}
 	if st == statusOK {
-		h.add(key, value)
+		h.add(owned(key), value)
 	}
 	stack[0] = st
 }
@@ -257,7 +264,7 @@ func proxyReplaceHeaderMapValue(ctx context.Context, _ api.Module, stack []uint6
 		st = statusInvalidMemory
 	}
 	if st == statusOK {
-		h.replace(key, value)
+		h.replace(owned(key), value)
 	}
 	stack[0] = st
 }
@@ -273,7 +280,7 @@ func proxyRemoveHeaderMapValue(ctx context.Context, _ api.Module, stack []uint64
 
 func proxySendLocalResponse(ctx context.Context, _ api.Module, stack []uint64) {
 	vm := enter(ctx, "proxy_send_local_response")
-	s := vm.streams[vm.current]
+	s := vm.cur
 	if s == nil {
 		stack[0] = statusNotFound
 		return
@@ -384,11 +391,12 @@ func proxyGetMetric(ctx context.Context, _ api.Module, stack []uint64) {
 func proxySetEffectiveContext(ctx context.Context, _ api.Module, stack []uint64) {
 	vm := enter(ctx, "proxy_set_effective_context")
 	id := uint32(stack[0])
-	if _, ok := vm.streams[id]; !ok && id != rootID {
+	s, ok := vm.streams[id]
+	if !ok && id != rootID {
 		stack[0] = statusBadArgument
 		return
 	}
-	vm.current = id
+	vm.setCurrent(id, s)
 	stack[0] = statusOK
 }
 

@@ -37,7 +37,7 @@ func newHostcallVM(t *testing.T, profile Profile) *hostcallVM {
 	s := vm.NewStream()
 	s.created = true
 	vm.streams[s.id] = s
-	vm.current = s.id
+	vm.setCurrent(s.id, s)
 	prev, ok := vm.mem.Grow(1)
 	if !ok {
 		t.Fatal("cannot grow memory")
@@ -222,5 +222,25 @@ func TestHeaderMapWireRoundTrip(t *testing.T) {
 	}
 	if _, ok := decodeHeaderMap(b[:len(b)-1]); ok {
 		t.Fatal("truncated map decoded")
+	}
+}
+
+// Keys are read as views into guest memory for lookups; the lines the host
+// keeps must own their bytes, or the guest could rewrite a stored header
+// name after the call (nothing may point into the other side's memory).
+func TestStoredHeaderNamesDoNotAliasGuestMemory(t *testing.T) {
+	h := newHostcallVM(t, ProfileEnvoy133)
+	h.s.resp.set([][2]string{{":status", "200"}})
+	k, kl := h.str(0, "x-added")
+	v, vl := h.str(20, "one")
+	h.call(envFunctions, "proxy_add_header_map_value", mapResponseHeaders, k, kl, v, vl)
+	r, rl := h.str(40, "x-replaced")
+	h.call(envFunctions, "proxy_replace_header_map_value", mapResponseHeaders, r, rl, v, vl)
+	h.str(0, "x-XXXXX")
+	h.str(20, "two")
+	h.str(40, "x-YYYYYYYY")
+	want := [][2]string{{":status", "200"}, {"x-added", "one"}, {"x-replaced", "one"}}
+	if !slices.Equal(h.s.resp, want) {
+		t.Errorf("after the guest rewrote its buffers: %q, want %q", h.s.resp, want)
 	}
 }

@@ -64,12 +64,12 @@ func (s *Stream) RequestHeaders(lines [][2]string, endOfStream bool) (Action, er
 	if !s.created {
 		s.created = true
 		vm.streams[s.id] = s
-		vm.current = s.id
+		vm.setCurrent(s.id, s)
 		if _, err := vm.call(vm.exports.contextCreate, uint64(s.id), rootID); err != nil {
 			return ActionContinue, err
 		}
 	}
-	vm.current = s.id
+	vm.setCurrent(s.id, s)
 	r, err := vm.call(vm.exports.requestHeaders, uint64(s.id), uint64(len(s.req)), b2u(endOfStream))
 	return Action(r), err
 }
@@ -88,7 +88,7 @@ func (s *Stream) ResponseHeaders(lines [][2]string, endOfStream bool) (Action, e
 		return ActionContinue, nil
 	}
 	vm := s.vm
-	vm.current = s.id
+	vm.setCurrent(s.id, s)
 	r, err := vm.call(vm.exports.responseHeaders, uint64(s.id), uint64(len(s.resp)), b2u(endOfStream))
 	return Action(r), err
 }
@@ -106,7 +106,7 @@ func (s *Stream) Close() error {
 	vm := s.vm
 	var err error
 	if s.created {
-		vm.current = s.id
+		vm.setCurrent(s.id, s)
 		_, err = vm.call(vm.exports.onLog, uint64(s.id))
 		if err == nil {
 			_, err = vm.call(vm.exports.onDone, uint64(s.id))
@@ -116,7 +116,7 @@ func (s *Stream) Close() error {
 		}
 		delete(vm.streams, s.id)
 	}
-	vm.current = rootID
+	vm.setCurrent(rootID, nil)
 	vm.free = append(vm.free, s)
 	return err
 }

@@ -35,7 +35,8 @@ type VM struct {
 	config   []byte
 	profile  Profile
 	phase    phase
-	current  uint32 // context of the running callback
+	current  uint32  // context of the running callback
+	cur      *Stream // its stream; nil for the root context
 	streams  map[uint32]*Stream
 	free     []*Stream
 	nextID   uint32
@@ -131,7 +132,7 @@ func (m *Module) NewVM(ctx context.Context, cfg VMConfig) (*VM, error) {
 		return nil, errors.New("wasmhost: _initialize: " + err.Error())
 	}
 	vm.phase = phaseCallback
-	vm.current = rootID
+	vm.setCurrent(rootID, nil)
 	if _, err := vm.call(vm.exports.contextCreate, rootID, 0); err != nil {
 		mod.Close(ctx)
 		return nil, err
@@ -180,6 +181,10 @@ func (vm *VM) call(f api.Function, args ...uint64) (uint64, error) {
 	}
 	return vm.stack[0], nil
 }
+
+// setCurrent makes id (a stream, or the root when s is nil) the context of
+// the callback about to run; host calls act on it.
+func (vm *VM) setCurrent(id uint32, s *Stream) { vm.current, vm.cur = id, s }
 
 // Trapped reports the trap that poisoned the VM, or nil.
 func (vm *VM) Trapped() error { return vm.trapped }

@@ -89,10 +89,12 @@ func proxyOnLog(id uint32) {
 //go:wasmexport proxy_on_done
 func proxyOnDone(id uint32) (done bool) {
 	defer recoverPanic(id, "proxy_on_done")
+	if reg.finish(id) { // streams first: they are most of the calls
+		return true
+	}
 	if p, ok := reg.roots[id]; ok {
 		return p.OnPluginDone()
 	}
-	reg.finish(id)
 	return true
 }
 

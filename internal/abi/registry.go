@@ -48,20 +48,23 @@ func (r *registry) stream(id uint32) types.HttpContext {
 }
 
 // finish runs OnHttpStreamDone once for a stream (at proxy_on_log, or at
-// done/delete if the host skipped the log callback).
-func (r *registry) finish(id uint32) {
+// done/delete if the host skipped the log callback). It reports whether id
+// is a live stream.
+func (r *registry) finish(id uint32) bool {
 	e := r.streams.get(id)
-	if e == nil || e.done {
-		return
+	if e == nil {
+		return false
 	}
-	e.done = true
-	e.ctx.OnHttpStreamDone()
+	if !e.done {
+		e.done = true
+		e.ctx.OnHttpStreamDone()
+	}
+	return true
 }
 
 // remove forgets a context after finishing it; it reports whether id was a root.
 func (r *registry) remove(id uint32) (root types.PluginContext, isRoot bool) {
-	if r.streams.get(id) != nil {
-		r.finish(id)
+	if r.finish(id) {
 		r.streams.remove(id)
 		return nil, false
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -15,6 +16,27 @@ func (r *results) cell(name, unit, format string, scale float64) string {
 		return "n/a"
 	}
 	return fmt.Sprintf(format, v*scale)
+}
+
+// hostCall is the cost of one host call: the difference between streams that
+// make 9 and 1 of them, over 8.
+func (r *results) hostCall() string {
+	x, ok1 := r.median("BenchmarkHostCall/Lines9", "ns/op")
+	y, ok2 := r.median("BenchmarkHostCall/Lines1", "ns/op")
+	if !ok1 || !ok2 {
+		return "not measured"
+	}
+	return strconv.FormatFloat((x-y)/8, 'f', 0, 64) + " ns"
+}
+
+// unitRatio is a's median in unit ua over b's in ub.
+func (r *results) unitRatio(a, ua, b, ub string) string {
+	x, ok1 := r.median(a, ua)
+	y, ok2 := r.median(b, ub)
+	if !ok1 || !ok2 || y == 0 {
+		return "n/a"
+	}
+	return strconv.FormatFloat(x/y, 'f', 1, 64) + "x"
 }
 
 func (r *results) ratio(a, b, unit string) string {
@@ -52,6 +74,15 @@ func render(r *results, cmd, stat, notes string) string {
 			r.ratio(n, e, "ns/op"), r.cell(n, "hostcalls/op", "%.0f", 1), r.cell(n, "guest-allocs/op", "%.2f", 1),
 			r.cell(n, "linear-mem-bytes", "%.1f MiB", 1.0/(1<<20)))
 	}
+	w("\n## The decision alone, inside the guest\n\n")
+	w("`Set.Decide` compiled to wasm and run in a loop in the guest (internal/decideplugin, BenchmarkWasmDecide), next to\n")
+	w("the same call natively: what Go's wasm code on wazero costs apart from the ABI.\n\n")
+	w("| case | policy in wasm ns/decision | policy native ns/op | wasm ÷ native |\n|---|---:|---:|---:|\n")
+	for _, c := range streamCases {
+		wd, nd := "BenchmarkWasmDecide/"+c, "BenchmarkNativeDecide/"+c
+		w("| %s | %s | %s | %s |\n", c, r.cell(wd, "ns/decision", "%.0f", 1), r.cell(nd, "ns/op", "%.1f", 1),
+			r.unitRatio(wd, "ns/decision", nd, "ns/op"))
+	}
 	w("\n## The same decisions natively\n\n")
 	w("`policy` is the engine alone (`Set.Decide`, request built from the same header lines); `rs/cors` is\n")
 	w("github.com/rs/cors v1.11 as net/http middleware in front of an empty handler, configured as close to the same\n")
@@ -64,6 +95,9 @@ func render(r *results, cmd, stat, notes string) string {
 			r.cell(rs, "ns/op", "%.1f", 1), r.cell(rs, "allocs/op", "%.0f", 1), r.ratio(rs, p, "ns/op"),
 			r.ratio("BenchmarkWasmStream/"+c, rs, "ns/op"))
 	}
+	w("\n## The ABI's own cost on this host\n\n| what | median |\n|---|---:|\n")
+	w("| a whole stream through the empty plugin (no host call) | %s |\n", r.cell("BenchmarkEmptyPluginStream/NoOrigin", "ns/op", "%.0f ns", 1))
+	w("| one host call (proxy_get_header_map_value that finds nothing), from BenchmarkHostCall: (Lines9 - Lines1) / 8 | %s |\n", r.hostCall())
 	w("\n## Start-up\n\n| what | median |\n|---|---:|\n")
 	w("| module size (build/cors.wasm) | %s |\n", r.cell("BenchmarkCompile/Cold", "module-bytes", "%.2f MB", 1e-6))
 	w("| compile, cold | %s |\n", r.cell("BenchmarkCompile/Cold", "ns/op", "%.0f ms", 1e-6))

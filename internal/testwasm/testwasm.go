@@ -11,12 +11,16 @@ import (
 	"testing"
 )
 
-// Plugin, EmptyPlugin, TrapPlugin and PanicPlugin are the main packages tests build.
+// Plugin and the test plugins are the main packages tests build.
 const (
 	Plugin      = "github.com/cors-wasm/cors-wasm/cmd/cors-wasm"
 	EmptyPlugin = "github.com/cors-wasm/cors-wasm/internal/emptyplugin"
 	TrapPlugin  = "github.com/cors-wasm/cors-wasm/internal/trapplugin"
 	PanicPlugin = "github.com/cors-wasm/cors-wasm/internal/panicplugin"
+	// HostCallPlugin makes one host call per request header line and nothing else.
+	HostCallPlugin = "github.com/cors-wasm/cors-wasm/internal/hostcallplugin"
+	// DecidePlugin runs policy decisions in a loop inside the guest.
+	DecidePlugin = "github.com/cors-wasm/cors-wasm/internal/decideplugin"
 )
 
 var (
