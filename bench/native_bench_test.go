@@ -2,6 +2,7 @@ package bench
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -50,26 +51,13 @@ func rsCorsOptions(c benchCase) cors.Options {
 		}
 		o.AllowedOrigins = o.AllowedOrigins[:0]
 		for i := 0; i < n; i++ {
-			o.AllowedOrigins = append(o.AllowedOrigins, "https://app"+itoa(i)+".example.com")
+			o.AllowedOrigins = append(o.AllowedOrigins, "https://app"+strconv.Itoa(i)+".example.com")
 		}
 		o.AllowedOrigins = append(o.AllowedOrigins, "https://*.tenants.example.com")
 		o.AllowedMethods = []string{"GET", "HEAD", "POST", "PUT"}
 		o.AllowedHeaders = []string{"content-type"}
 	}
 	return o
-}
-
-func itoa(i int) string {
-	if i == 0 {
-		return "0"
-	}
-	var b [20]byte
-	n := len(b)
-	for ; i > 0; i /= 10 {
-		n--
-		b[n] = byte('0' + i%10)
-	}
-	return string(b[n:])
 }
 
 // nopWriter is a ResponseWriter reused across iterations, so the figures are

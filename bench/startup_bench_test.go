@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"strconv"
 	"testing"
 
 	"github.com/tetratelabs/wazero"
@@ -57,7 +58,7 @@ func BenchmarkInstantiateConfigure(b *testing.B) {
 	m := module(b, testwasm.Plugin)
 	for _, n := range []int{10, 1000, 10000} {
 		config := []byte(policytest.ManyOrigins(n))
-		b.Run("Origins"+itoa(n), func(b *testing.B) {
+		b.Run("Origins"+strconv.Itoa(n), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				vm, err := m.NewVM(context.Background(), wasmhost.VMConfig{PluginConfig: config})
 				if err != nil {

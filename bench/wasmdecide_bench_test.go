@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"strconv"
 	"testing"
 
 	"github.com/cors-wasm/cors-wasm/internal/testwasm"
@@ -26,7 +27,7 @@ func BenchmarkWasmDecide(b *testing.B) {
 			}
 			defer vm.Close()
 			r := c
-			r.req = append(r.req[:len(r.req):len(r.req)], [2]string{"x-repeat", itoa(decisionsPerStream)})
+			r.req = append(r.req[:len(r.req):len(r.req)], [2]string{"x-repeat", strconv.Itoa(decisionsPerStream)})
 			r.upstream = nil
 			stream(b, vm, &r)
 			b.ResetTimer()

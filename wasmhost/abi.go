@@ -212,7 +212,7 @@ func proxyGetHeaderMapSize(ctx context.Context, _ api.Module, stack []uint64) {
 
 // mapAndKey decodes the (map, key ptr, key len) prefix shared by the value
 // calls. The key is a view into guest memory when it is already lowercase:
-// callers that keep it (add, replace) must copy it with owned.
+// callers that keep it (add, replace) must copy it (strings.Clone).
 func (vm *VM) mapAndKey(stack []uint64) (*headerMap, string, uint64) {
 	h := vm.headerMap(stack[0])
 	if h == nil {
@@ -224,9 +224,6 @@ func (vm *VM) mapAndKey(stack []uint64) (*headerMap, string, uint64) {
 	}
 	return h, lower(unsafe.String(unsafe.SliceData(b), len(b))), statusOK
 }
-
-// owned copies a string that may view guest memory.
-func owned(s string) string { return strings.Clone(s) }
 
 func proxyGetHeaderMapValue(ctx context.Context, _ api.Module, stack []uint64) {
 	vm := enter(ctx, "proxy_get_header_map_value")
@@ -251,7 +248,7 @@ func proxyAddHeaderMapValue(ctx context.Context, _ api.Module, stack []uint64) {
 		st = statusInvalidMemory
 	}
 	if st == statusOK {
-		h.add(owned(key), value)
+		h.add(strings.Clone(key), value)
 	}
 	stack[0] = st
 }
@@ -264,7 +261,7 @@ func proxyReplaceHeaderMapValue(ctx context.Context, _ api.Module, stack []uint6
 		st = statusInvalidMemory
 	}
 	if st == statusOK {
-		h.replace(owned(key), value)
+		h.replace(strings.Clone(key), value)
 	}
 	stack[0] = st
 }

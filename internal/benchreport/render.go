@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 )
 
@@ -26,7 +25,7 @@ func (r *results) hostCall() string {
 	if !ok1 || !ok2 {
 		return "not measured"
 	}
-	return strconv.FormatFloat((x-y)/8, 'f', 0, 64) + " ns"
+	return fmt.Sprintf("%.0f ns", (x-y)/8)
 }
 
 // unitRatio is a's median in unit ua over b's in ub.
@@ -36,17 +35,11 @@ func (r *results) unitRatio(a, ua, b, ub string) string {
 	if !ok1 || !ok2 || y == 0 {
 		return "n/a"
 	}
-	return strconv.FormatFloat(x/y, 'f', 1, 64) + "x"
-}
-
-func (r *results) ratio(a, b, unit string) string {
-	x, ok1 := r.median(a, unit)
-	y, ok2 := r.median(b, unit)
-	if !ok1 || !ok2 || y == 0 {
-		return "n/a"
-	}
 	return fmt.Sprintf("%.2fx", x/y)
 }
+
+// ratio is a's median over b's, both in unit.
+func (r *results) ratio(a, b, unit string) string { return r.unitRatio(a, unit, b, unit) }
 
 // target reports whether a median meets a bound.
 type target struct {

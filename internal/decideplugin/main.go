@@ -7,6 +7,8 @@
 package main
 
 import (
+	"strconv"
+
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
 
 	"github.com/cors-wasm/cors-wasm/internal/abi"
@@ -64,7 +66,7 @@ func (s *stream) OnHttpRequestHeaders(int, bool) types.Action {
 	repeat := 0
 	for _, h := range pairs {
 		if h.Name == "x-repeat" {
-			repeat = atoi(h.Value)
+			repeat, _ = strconv.Atoi(h.Value)
 			continue
 		}
 		s.req.AddHeader(h.Name, h.Value)
@@ -74,12 +76,4 @@ func (s *stream) OnHttpRequestHeaders(int, bool) types.Action {
 	}
 	s.req.Reset()
 	return types.ActionContinue
-}
-
-func atoi(s string) int {
-	n := 0
-	for i := 0; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
-		n = n*10 + int(s[i]-'0')
-	}
-	return n
 }
