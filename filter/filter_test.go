@@ -187,3 +187,22 @@ func TestFilterInterleavedStreams(t *testing.T) {
 		}
 	}
 }
+
+// Gateway API's CORS contract through the filter and the emulator.
+func TestFilterGatewayAPIContract(t *testing.T) {
+	for _, c := range policytest.GatewayAPICases {
+		t.Run(c.Name, func(t *testing.T) {
+			host, st := start(t, policytest.GatewayAPIConfig)
+			if st != types.OnPluginStartStatusOK {
+				t.Fatalf("plugin refused the config: %q", host.GetCriticalLogs())
+			}
+			status, headers, upstream := stream(t, host, c.Case().RequestHeaders(), c.Case().UpstreamHeaders())
+			if upstream != c.Upstream {
+				t.Errorf("upstream called %v, want %v", upstream, c.Upstream)
+			}
+			for _, p := range c.Problems(status, headers) {
+				t.Error(p)
+			}
+		})
+	}
+}

@@ -8,7 +8,7 @@ package policy
 //
 // Each name is lowercased into the decision's buffer in the same pass that
 // checks its characters: that gives a lookup key without allocating and, when
-// the policy echoes headers (credentials with "*"), the echoed value. It
+// the policy echoes headers ("*" in allow_headers), the echoed value. It
 // returns the Access-Control-Allow-Headers value to send.
 func (s *Set) checkHeaders(p *compiledPolicy, r *Request, d *Decision) (string, Detail) {
 	total := 0
@@ -70,8 +70,8 @@ func (p *compiledPolicy) checkHeaderName(lower []byte) Detail {
 			return DetailAuthorizationNotNamed
 		}
 		for _, c := range lower {
-			if c == '*' && p.echoHeaders {
-				return DetailHeaderNotAllowed // never echo a "*" with credentials (invariant 4)
+			if c == '*' {
+				return DetailHeaderNotAllowed // never echo a "*": it would read as a wildcard (invariant 4)
 			}
 		}
 		return DetailNone

@@ -156,7 +156,8 @@ func (c *compiler) options(pc *PolicyConfig, path string, p *compiledPolicy) {
 	case pc.MaxAge > 0:
 		p.acma = strconv.Itoa(pc.MaxAge)
 	}
-	p.preflightCode = 204
+	// 200 as Envoy's CORS filter, Istio and Gateway API answer (RATIONALE.md).
+	p.preflightCode = 200
 	if pc.PreflightStatus != 0 {
 		if pc.PreflightStatus < 200 || pc.PreflightStatus > 299 {
 			c.failValue(jsonPathKey(path, "preflight_status"), strconv.Itoa(pc.PreflightStatus), "must be 200-299: browsers fail a preflight with any other status")

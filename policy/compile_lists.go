@@ -35,16 +35,15 @@ func (c *compiler) methods(pc *PolicyConfig, path string, p *compiledPolicy) {
 		p.methods[m] = struct{}{}
 		listed = append(listed, m)
 	}
-	switch {
-	case p.anyMethod && p.credentials:
-		// With credentials "*" is a literal method name (Fetch), so echo the
-		// validated request method instead.
+	if p.anyMethod {
+		// "*" is answered by echoing the validated request method, with or
+		// without credentials: with credentials Fetch reads "*" as a method
+		// literally named "*", Gateway API requires the echo, Envoy's own
+		// filter echoes in both cases, and some clients never learnt "*".
 		p.echoMethod = true
-	case p.anyMethod:
-		p.acam = "*"
-	default:
-		p.acam = strings.Join(listed, ", ")
+		return
 	}
+	p.acam = strings.Join(listed, ", ")
 }
 
 func methodReason(m string) string {
@@ -103,18 +102,13 @@ func (c *compiler) allowHeaders(pc *PolicyConfig, path string, p *compiledPolicy
 		}
 	}
 	p.headerList = listed
-	switch {
-	case p.anyHeader && p.credentials:
-		// With credentials "*" is a literal header name (Fetch): echo the
-		// validated request headers instead.
+	if p.anyHeader {
+		// Echo the validated request headers, never "*": the same reasons as
+		// for methods, and authorization is still only echoed when named.
 		p.echoHeaders = true
-	case p.anyHeader && p.authNamed:
-		p.acah = "*, authorization"
-	case p.anyHeader:
-		p.acah = "*"
-	default:
-		p.acah = strings.Join(listed, ", ")
+		return
 	}
+	p.acah = strings.Join(listed, ", ")
 }
 
 // exposeHeaders validates expose_headers and precomputes Access-Control-Expose-Headers.

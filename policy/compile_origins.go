@@ -29,7 +29,7 @@ func (c *compiler) origins(pc *PolicyConfig, path string, p *compiledPolicy) {
 		switch o {
 		case "*":
 			if pc.AllowCredentials {
-				c.failValue(opath, o, "cannot allow every origin together with allow_credentials: browsers refuse * with credentials, and reflecting any origin would let every site read credentialed responses")
+				c.failValue(opath, o, "cannot allow every origin together with allow_credentials: browsers refuse * with credentials, and reflecting any origin would let every site read credentialed responses (Gateway API and Envoy permit it and reflect the Origin; cors-wasm refuses it, CVE-2018-20744): list the origins, or drop allow_credentials")
 				continue
 			}
 			if len(pc.AllowOrigins) > 1 || len(pc.AllowOriginRegexes) > 0 {

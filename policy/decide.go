@@ -131,13 +131,19 @@ func (s *Set) preflight(p *compiledPolicy, r *Request, d *Decision) {
 	d.Reply, d.Status = true, p.preflightCode
 	s.grantOrigin(p, r, d)
 	switch {
-	case p.echoMethod && !isSafelistedMethod(r.ACRM):
+	case p.echoMethod:
+		// Echoed even when safelisted: Gateway API expects the method back.
 		d.add(hACAM, d.copyValue(r.ACRM))
 	case p.acam != "":
 		d.add(hACAM, p.acam)
 	}
 	if acah != "" {
 		d.add(hACAH, acah)
+	}
+	if p.aceh != "" {
+		// Browsers ignore it on a preflight; Gateway API's conformance
+		// expects it there, and it costs one precomputed line.
+		d.add(hACEH, p.aceh)
 	}
 	if p.acma != "" {
 		d.add(hACMA, p.acma)
@@ -190,9 +196,9 @@ func checkMethod(p *compiledPolicy, m string) Detail {
 		return DetailMethodForbidden
 	}
 	if p.anyMethod {
-		if p.echoMethod && strings.IndexByte(m, '*') >= 0 {
-			// Echoed with credentials, a "*" would read as a wildcard to
-			// anyone but a browser (invariant 4); no real method has one.
+		if strings.IndexByte(m, '*') >= 0 {
+			// Echoed, a "*" would read as a wildcard (and with credentials
+			// break invariant 4); no real method has one.
 			return DetailMethodNotAllowed
 		}
 		return DetailNone

@@ -48,6 +48,7 @@ func TestCheck(t *testing.T) {
 		{"good stdin", []string{"check", "-"}, policytest.Configs["basic"], exitOK, []string{"ok: 1 policy"}, nil},
 		{"every error with its path", []string{"check", bad}, "", exitConfig, []string{
 			"policies[0].allow_origins[0]: \"*\": cannot allow",
+			"(Gateway API and Envoy permit it and reflect the Origin; cors-wasm refuses it, CVE-2018-20744)",
 			"policies[0].max_age: \"100000\": must be between",
 		}, nil},
 		{"broken JSON", []string{"check", "-"}, `{"policies": [`, exitConfig, []string{"invalid JSON"}, nil},

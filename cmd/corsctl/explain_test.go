@@ -24,11 +24,12 @@ policy: api (policies[0])
 kind: preflight
 allowed: yes
 counter: cors.api.preflight_allowed
-action: reply 204 from the proxy; the upstream is not called
+action: reply 200 from the proxy; the upstream is not called
 headers:
   access-control-allow-origin: https://app.example.com
   access-control-allow-methods: PUT, DELETE
   access-control-allow-headers: content-type, x-request-id
+  access-control-expose-headers: x-request-id
   access-control-max-age: 600
   vary: Origin, Access-Control-Request-Method, Access-Control-Request-Headers
 `

@@ -110,7 +110,7 @@ func TestServesExampleConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != 204 || resp.Header.Get("Access-Control-Allow-Origin") != "http://127.0.0.1:3000" {
+	if resp.StatusCode != 200 || resp.Header.Get("Access-Control-Allow-Origin") != "http://127.0.0.1:3000" {
 		t.Errorf("preflight: %d %v", resp.StatusCode, resp.Header)
 	}
 	get, _ := http.NewRequest("GET", base+"/api/items", nil)
@@ -131,7 +131,7 @@ func TestServesExampleConfig(t *testing.T) {
 		t.Error("the preflight reached the upstream")
 	}
 	log := stdout.String()
-	for _, want := range []string{`OPTIONS "/api/items/1" origin="http://127.0.0.1:3000" status=204 cors=cors_preflight`,
+	for _, want := range []string{`OPTIONS "/api/items/1" origin="http://127.0.0.1:3000" status=200 cors=cors_preflight`,
 		`GET "/api/items" origin="http://127.0.0.1:3000" status=200 cors=cors_allowed`} {
 		if !strings.Contains(log, want) {
 			t.Errorf("access log lacks %q:\n%s", want, log)

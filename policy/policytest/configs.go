@@ -29,9 +29,14 @@ var Configs = map[string]string{
 	// strict: the non-default choices.
 	"strict": `{"policies":[{"name":"strict",
 		"allow_origins":["https://app.example.com"],"allow_methods":["PATCH"],
-		"preflight_status":200,"max_age":-1,
+		"preflight_status":204,"max_age":-1,
 		"on_rejected_preflight":"forward","on_disallowed_origin":"reject",
 		"upstream_cors_headers":"keep"}],"debug_headers":true}`,
+	// authstar: "*" plus authorization by name without credentials, and
+	// several exposed headers.
+	"authstar": `{"policies":[{"name":"authstar",
+		"allow_origins":["https://app.example.com"],"allow_methods":["PUT"],
+		"allow_headers":["*","authorization"],"expose_headers":["x-a","x-b"]}]}`,
 	// shadow: decide and count, change nothing.
 	"shadow": `{"policies":[{"name":"trial","allow_origins":["https://app.example.com"],"mode":"shadow"}]}`,
 	// routes: policy selection by host and path; anything else passes untouched.
