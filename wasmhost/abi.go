@@ -297,7 +297,12 @@ func proxySendLocalResponse(ctx context.Context, _ api.Module, stack []uint64) {
 	for i := range lines {
 		lines[i][0] = lower(lines[i][0])
 	}
-	// Deferred: the reply takes effect when the callback returns, and stops the stream.
+	// Deferred: the reply takes effect when the callback returns, and stops
+	// the stream. Sent while response headers are being encoded, it replaces
+	// them directly, without running the filters again (Envoy
+	// source/common/http/filter_manager.cc DownstreamFilterManager::
+	// sendLocalReply -> sendDirectLocalReply).
+	s.direct = s.encoding || s.responding
 	s.reply = LocalReply{Status: uint32(stack[0]), Details: details, Headers: lines,
 		Body: append([]byte(nil), body...), GRPCStatus: int32(uint32(stack[7]))}
 	s.replied = true

@@ -1,7 +1,9 @@
 package wasmhost
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
@@ -120,6 +122,8 @@ func (p *Proxy) responsePhase(resp *http.Response) error {
 	var (
 		out     [][2]string
 		trapped bool
+		reply   LocalReply
+		local   bool
 	)
 	p.pool.with(st.w, func(vm *VM) {
 		if vm != st.vm { // the VM was replaced after another stream's trap
@@ -129,10 +133,19 @@ func (p *Proxy) responsePhase(resp *http.Response) error {
 			trapped = true
 			return
 		}
+		if reply, local = st.s.Local(); local {
+			reply.Headers = append([][2]string(nil), reply.Headers...)
+			return
+		}
 		out = append([][2]string(nil), st.s.ResponseHeaderMap()...)
 	})
 	if trapped {
 		return errTrap
+	}
+	if local {
+		replaceWithLocalReply(resp, reply)
+		st.outcome = reply.Details
+		return nil
 	}
 	if out != nil {
 		h := http.Header{}
@@ -152,6 +165,23 @@ func (p *Proxy) responsePhase(resp *http.Response) error {
 		st.outcome = "no_origin"
 	}
 	return nil
+}
+
+// replaceWithLocalReply turns the upstream's response into the local reply
+// the plugin sent while its headers were being encoded (Envoy sends it
+// directly, without the filters: DownstreamFilterManager::sendDirectLocalReply).
+func replaceWithLocalReply(resp *http.Response, reply LocalReply) {
+	_ = resp.Body.Close()
+	h := http.Header{}
+	for _, l := range reply.Headers {
+		h.Add(l[0], l[1])
+	}
+	h.Set("Content-Length", strconv.Itoa(len(reply.Body)))
+	resp.Header = h
+	resp.StatusCode = int(reply.Status)
+	resp.Status = strconv.Itoa(int(reply.Status)) + " " + http.StatusText(int(reply.Status))
+	resp.Body = io.NopCloser(bytes.NewReader(reply.Body))
+	resp.ContentLength = int64(len(reply.Body))
 }
 
 // requestLines are the request's headers as Envoy shows them to plugins.

@@ -1,5 +1,10 @@
 package wasmhost
 
+import (
+	"strconv"
+	"strings"
+)
+
 // Action is what a header callback answered.
 type Action uint32
 
@@ -11,9 +16,12 @@ const (
 
 // LocalReply is a response the plugin sent with proxy_send_local_response.
 type LocalReply struct {
-	Status     uint32
-	Details    string
-	Headers    [][2]string // lowercase names
+	Status  uint32
+	Details string
+	Headers [][2]string // lowercase names, as the client gets them
+	// Sent are the header lines as the plugin passed them to
+	// proxy_send_local_response, before its response callback ran.
+	Sent       [][2]string
 	Body       []byte
 	GRPCStatus int32
 }
@@ -30,7 +38,11 @@ type Stream struct {
 	replied  bool
 	created  bool
 	closed   bool
-	detailsB []byte
+	encoding bool // proxy_on_response_headers runs on a local reply
+	// responding: proxy_on_response_headers runs on the upstream's response.
+	responding bool
+	direct     bool // the local reply replaces the response without filters
+	detailsB   []byte
 }
 
 // NewStream starts a stream; it reuses finished streams.
@@ -48,8 +60,8 @@ func (vm *VM) NewStream() *Stream {
 		vm.nextID = rootID + 1
 	}
 	s.req, s.resp = s.req[:0], s.resp[:0]
-	s.replied, s.created, s.closed = false, false, false
-	s.reply = LocalReply{Headers: s.reply.Headers[:0]}
+	s.replied, s.created, s.closed, s.direct = false, false, false, false
+	s.reply = LocalReply{Headers: s.reply.Headers[:0], Sent: s.reply.Sent[:0]}
 	return s
 }
 
@@ -71,17 +83,64 @@ func (s *Stream) RequestHeaders(lines [][2]string, endOfStream bool) (Action, er
 	}
 	vm.setCurrent(s.id, s)
 	r, err := vm.call(vm.exports.requestHeaders, uint64(s.id), uint64(len(s.req)), b2u(endOfStream))
+	if err == nil && s.replied {
+		err = s.encodeLocalReply()
+	}
 	return Action(r), err
 }
 
-// Local returns the local reply, if the plugin sent one.
+// encodeLocalReply sends the plugin's local reply through the encoder
+// filters as Envoy does (source/common/http/filter_manager.cc,
+// DownstreamFilterManager::sendLocalReplyViaFilterChain): the reply's headers
+// become the response map (added one by one, source/extensions/common/wasm/
+// context.cc Context::sendLocalResponse -> addCopy) and the same plugin's
+// proxy_on_response_headers runs on them. What it leaves is what the client
+// gets.
+func (s *Stream) encodeLocalReply() error {
+	s.resp.set(nil)
+	s.resp.add(":status", itoa(s.reply.Status))
+	for _, l := range s.reply.Headers {
+		s.resp.add(l[0], l[1])
+	}
+	s.resp.add("content-length", itoa(uint32(len(s.reply.Body))))
+	if len(s.reply.Body) > 0 {
+		s.resp.add("content-type", "text/plain")
+	}
+	s.reply.Sent = append(s.reply.Sent[:0], s.reply.Headers...)
+	s.encoding = true
+	vm := s.vm
+	vm.setCurrent(s.id, s)
+	_, err := vm.call(vm.exports.responseHeaders, uint64(s.id), uint64(len(s.resp)), b2u(len(s.reply.Body) == 0))
+	s.encoding = false
+	if s.direct {
+		return err
+	}
+	s.reply.Headers = s.reply.Headers[:0]
+	for _, l := range s.resp {
+		switch {
+		case l[0] == ":status":
+			if v, perr := strconv.ParseUint(l[1], 10, 32); perr == nil {
+				s.reply.Status = uint32(v)
+			}
+		case strings.HasPrefix(l[0], ":"), l[0] == "content-length", l[0] == "content-type":
+		default:
+			s.reply.Headers = append(s.reply.Headers, l)
+		}
+	}
+	return err
+}
+
+// Local returns the local reply as the client gets it (after the plugin's
+// proxy_on_response_headers ran on it), if the plugin sent one.
 func (s *Stream) Local() (LocalReply, bool) { return s.reply, s.replied }
 
 // RequestHeaderMap returns the request headers as the plugin left them.
 func (s *Stream) RequestHeaderMap() [][2]string { return s.req }
 
 // ResponseHeaders runs proxy_on_response_headers with lines (names
-// lowercased; include ":status"). After a local reply it does nothing.
+// lowercased; include ":status"). After a local reply it does nothing. If the
+// plugin sends a local reply here, Local reports it and it replaces the
+// upstream's response.
 func (s *Stream) ResponseHeaders(lines [][2]string, endOfStream bool) (Action, error) {
 	s.resp.set(lines)
 	if s.replied || !s.created {
@@ -89,7 +148,9 @@ func (s *Stream) ResponseHeaders(lines [][2]string, endOfStream bool) (Action, e
 	}
 	vm := s.vm
 	vm.setCurrent(s.id, s)
+	s.responding = true
 	r, err := vm.call(vm.exports.responseHeaders, uint64(s.id), uint64(len(s.resp)), b2u(endOfStream))
+	s.responding = false
 	return Action(r), err
 }
 

@@ -52,9 +52,12 @@ func proxyOnConfigure(root, size uint32) (ok bool) {
 
 //go:wasmexport proxy_on_request_headers
 func proxyOnRequestHeaders(id, headers, endOfStream uint32) (action uint32) {
-	defer recoverPanic(id, "proxy_on_request_headers") // action stays Continue
+	defer recoverStreamPanic(id, "proxy_on_request_headers", &action)
 	if s := reg.stream(id); s != nil {
 		return uint32(s.OnHttpRequestHeaders(int(headers), endOfStream != 0))
+	}
+	if reg.failed(id) { // proxy_on_context_create panicked
+		return failStream()
 	}
 	return 0
 }
@@ -67,7 +70,7 @@ func proxyOnRequestTrailers(id, trailers uint32) uint32 { return 0 }
 
 //go:wasmexport proxy_on_response_headers
 func proxyOnResponseHeaders(id, headers, endOfStream uint32) (action uint32) {
-	defer recoverPanic(id, "proxy_on_response_headers")
+	defer recoverStreamPanic(id, "proxy_on_response_headers", &action)
 	if s := reg.stream(id); s != nil {
 		return uint32(s.OnHttpResponseHeaders(int(headers), endOfStream != 0))
 	}
@@ -121,14 +124,20 @@ func proxyOnQueueReady(root, queue uint32) {
 }
 
 // recoverPanic stops a panic at the export boundary. It logs one critical
-// line, and drops a stream whose state can no longer be trusted: its later
-// callbacks find no context and let the request continue untouched.
+// line, and marks a stream whose state can no longer be trusted as failed:
+// its request or response callback then fails it (see failStream).
 func recoverPanic(id uint32, export string) {
 	r := recover()
 	if r == nil {
 		return
 	}
-	msg := "cors-wasm: panic in " + export + " (context " + utoa(id) + "), request continues untouched: " + panicText(r)
+	logPanic(id, export, r)
+}
+
+// logPanic writes the critical line for a recovered panic and marks the
+// stream failed.
+func logPanic(id uint32, export string, r any) {
+	msg := "cors-wasm: panic in " + export + " (context " + utoa(id) + "): " + panicText(r)
 	proxyLog(uint32(LogCritical), stringPtr(msg), uint32(len(msg)))
 	reg.drop(id)
 }

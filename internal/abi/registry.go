@@ -12,10 +12,14 @@ type registry struct {
 }
 
 // streamEntry is one HTTP stream and whether its stream-done callback ran.
+// A failed entry (ctx nil) marks a stream whose callback panicked: it is kept
+// until proxy_on_delete so that its later callbacks fail it too instead of
+// letting the request through untouched.
 type streamEntry struct {
-	ctx  types.HttpContext
-	root uint32
-	done bool
+	ctx    types.HttpContext
+	root   uint32
+	done   bool
+	failed bool
 }
 
 func newRegistry(vm types.VMContext) *registry {
@@ -73,13 +77,23 @@ func (r *registry) remove(id uint32) (root types.PluginContext, isRoot bool) {
 	return root, isRoot
 }
 
-// drop forgets a stream without running its callbacks (after a panic its
-// state cannot be trusted, so it is not reused either).
+// drop marks a stream failed without running its callbacks (after a panic
+// its state cannot be trusted, so it is not reused either). Root contexts are
+// left alone: a panic there refuses the configuration instead.
 func (r *registry) drop(id uint32) {
 	if r == nil {
 		return
 	}
-	r.streams.remove(id)
+	if _, isRoot := r.roots[id]; isRoot {
+		return
+	}
+	r.streams.put(id, streamEntry{done: true, failed: true})
+}
+
+// failed reports whether id is a stream a panic failed.
+func (r *registry) failed(id uint32) bool {
+	e := r.streams.get(id)
+	return e != nil && e.failed
 }
 
 // utoa formats v in decimal (no strconv needed on the export path).

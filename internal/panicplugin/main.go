@@ -1,7 +1,9 @@
 // Command panicplugin is a test plugin built on internal/abi whose stream
-// callbacks panic when the request carries an x-panic header. It shows that
-// the ABI layer recovers: the request continues untouched, one critical log
-// line is written, and the VM keeps serving.
+// callbacks panic on demand: in proxy_on_request_headers when the request
+// carries x-panic, in proxy_on_response_headers when it carries
+// x-panic-response. It shows what the ABI layer does with a recovered panic:
+// one critical log line, a local 500 without CORS headers (the request never
+// reaches the upstream), and a VM that keeps serving.
 package main
 
 import (
@@ -30,20 +32,24 @@ func (p *plugin) NewHttpContext(uint32) types.HttpContext { return &stream{host:
 
 type stream struct {
 	types.DefaultHttpContext
-	host     abi.Host
-	panicked bool
+	host          abi.Host
+	panicResponse bool
 }
 
 func (s *stream) OnHttpRequestHeaders(int, bool) types.Action {
 	if _, found, _ := s.host.RequestHeader("x-panic"); found {
-		s.panicked = true
 		var m map[string]int
 		m["boom"] = 1 // a runtime error, not a deliberate panic(string)
 	}
-	return types.ActionPause
+	_, s.panicResponse, _ = s.host.RequestHeader("x-panic-response")
+	return types.ActionContinue
 }
 
 func (s *stream) OnHttpResponseHeaders(int, bool) types.Action {
+	if s.panicResponse {
+		_ = s.host.AddResponseHeader("access-control-allow-origin", "https://half-done.test")
+		panic("response boom")
+	}
 	_ = s.host.AddResponseHeader("x-stream", "ok")
 	return types.ActionContinue
 }

@@ -21,6 +21,8 @@ const (
 	HostCallPlugin = "github.com/cors-wasm/cors-wasm/internal/hostcallplugin"
 	// DecidePlugin runs policy decisions in a loop inside the guest.
 	DecidePlugin = "github.com/cors-wasm/cors-wasm/internal/decideplugin"
+	// ProbePlugin logs its callbacks and probes host behaviour on request.
+	ProbePlugin = "github.com/cors-wasm/cors-wasm/internal/probeplugin"
 )
 
 var (
