@@ -65,6 +65,17 @@ func TestFilterCases(t *testing.T) {
 			if got := policytest.Normalize(headers); !slices.Equal(got, w.SortedHeaders()) {
 				t.Errorf("headers\n got  %q\n want %q", got, w.SortedHeaders())
 			}
+			hasOrigin := false
+			for _, h := range c.RequestHeaders() {
+				hasOrigin = hasOrigin || h[0] == "origin"
+			}
+			wantNoPolicy := uint64(0)
+			if w.Policy == "" && hasOrigin {
+				wantNoPolicy = 1
+			}
+			if n, err := host.GetCounterMetric(policy.NoPolicyCounter); err != nil || n != wantNoPolicy {
+				t.Errorf("counter %s = %d (%v), want %d", policy.NoPolicyCounter, n, err, wantNoPolicy)
+			}
 			if w.Policy == "" {
 				return
 			}
@@ -96,6 +107,34 @@ func TestFilterCountersAndShadow(t *testing.T) {
 	}
 	if logs := host.GetDebugLogs(); len(logs) != 3 || !strings.Contains(logs[0], "would be rejected: origin: origin not allowed") {
 		t.Errorf("debug logs %q", logs)
+	}
+}
+
+// The debug line of a rejection names the refused value, escaped, so a log
+// reader knows which origin, method or header to allow (or not).
+func TestFilterDebugLogNamesRefusedValue(t *testing.T) {
+	host, _ := start(t, policytest.Configs["basic"])
+	base := [][2]string{{":method", "OPTIONS"}, {":authority", "a"}, {":path", "/"}}
+	for _, c := range []struct {
+		name string
+		req  [][2]string
+		want string
+	}{
+		{"origin", [][2]string{{"origin", "https://evil.test\n[info] forged"}, {"access-control-request-method", "PUT"}},
+			`cors-wasm: policy api: preflight rejected: origin: origin not allowed: "https://evil.test\n[info] forged"`},
+		{"method", [][2]string{{"origin", policytest.App}, {"access-control-request-method", "PATCH"}},
+			`cors-wasm: policy api: preflight rejected: method: requested method not allowed: "PATCH"`},
+		{"header", [][2]string{{"origin", policytest.App}, {"access-control-request-method", "PUT"}, {"access-control-request-headers", "content-type, X-Evil"}},
+			`cors-wasm: policy api: preflight rejected: headers: a requested header is not allowed: "X-Evil"`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			before := len(host.GetDebugLogs())
+			stream(t, host, append(slices.Clone(base), c.req...), nil)
+			logs := host.GetDebugLogs()
+			if len(logs) != before+1 || logs[before] != c.want {
+				t.Errorf("debug logs %q,\nwant one more: %s", logs[before:], c.want)
+			}
+		})
 	}
 }
 

@@ -18,6 +18,7 @@ type pluginContext struct {
 	set        *policy.Set
 	needsRoute bool                         // policy choice reads :authority/:path
 	counters   [][policy.NumCounters]uint32 // metric ids by policy, by counter
+	noPolicy   uint32                       // metric id of policy.NoPolicyCounter
 	free       []*stream                    // finished streams, reused so steady state allocates nothing
 }
 
@@ -60,7 +61,12 @@ func (p *pluginContext) OnPluginStart(int) types.OnPluginStartStatus {
 			counters[i][c] = id
 		}
 	}
-	p.set, p.counters, p.needsRoute = set, counters, set.NeedsRoute()
+	noPolicy, err := p.host.DefineCounter(policy.NoPolicyCounter)
+	if err != nil {
+		p.host.Log(abi.LogCritical, "cors-wasm: configuration refused: cannot define counter "+policy.NoPolicyCounter+": "+err.Error())
+		return types.OnPluginStartStatusFailed
+	}
+	p.set, p.counters, p.noPolicy, p.needsRoute = set, counters, noPolicy, set.NeedsRoute()
 	p.host.Log(abi.LogInfo, "cors-wasm: configured "+strconv.Itoa(set.Len())+" policies")
 	return types.OnPluginStartStatusOK
 }

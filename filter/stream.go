@@ -56,6 +56,11 @@ func (s *stream) OnHttpRequestHeaders(int, bool) types.Action {
 	s.req.Reset() // drop the views into host memory now
 	s.decided = true
 	if d.Kind == policy.KindNone {
+		if hasOrigin {
+			// A CORS request no policy covers passes untouched: counted apart
+			// from refused origins, since the fix is a different one.
+			_ = p.host.IncrementCounter(p.noPolicy, 1)
+		}
 		return types.ActionContinue
 	}
 	p.count(d.Policy, d.Counter)
@@ -90,16 +95,17 @@ var replyDetails = [...]string{
 }
 
 // logRejection writes one debug line per rejection; request values are
-// escaped (CVE-2024-1681), and nothing is built unless debug is on.
+// escaped and bounded (CVE-2024-1681), and nothing is built unless debug is on.
 func (s *stream) logRejection() {
 	h := s.plugin.host
 	if !h.LogEnabled(abi.LogDebug) {
 		return
 	}
 	d := &s.decision
-	msg := "cors-wasm: policy " + d.Name + ": " + d.Kind.String() + " rejected: " + d.Detail.String()
+	detail := string(d.AppendDetail(nil)) // names the refused value, escaped and bounded
+	msg := "cors-wasm: policy " + d.Name + ": " + d.Kind.String() + " rejected: " + detail
 	if d.Shadow {
-		msg = "cors-wasm: policy " + d.Name + " (shadow): " + d.Kind.String() + " would be rejected: " + d.Detail.String()
+		msg = "cors-wasm: policy " + d.Name + " (shadow): " + d.Kind.String() + " would be rejected: " + detail
 	}
 	h.Log(abi.LogDebug, msg)
 }

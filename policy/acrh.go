@@ -35,7 +35,7 @@ func (s *Set) checkHeaders(p *compiledPolicy, r *Request, d *Decision) (string, 
 				d.buf[d.nbuf] = ','
 				d.nbuf++
 			}
-			at := d.nbuf
+			at, from := d.nbuf, i
 			for ; i < len(line) && line[i] != ','; i++ {
 				d.buf[d.nbuf] = lowerToken[line[i]]
 				d.nbuf++
@@ -45,6 +45,9 @@ func (s *Set) checkHeaders(p *compiledPolicy, r *Request, d *Decision) (string, 
 				d.nbuf--
 			}
 			if detail := p.checkHeaderName(d.buf[at:d.nbuf]); detail != DetailNone {
+				// Name the element as sent (its lowercased copy maps bytes
+				// that are not token characters to 0), without the OWS.
+				d.refuse(line[from : from+d.nbuf-at])
 				d.nbuf = start
 				return "", detail
 			}

@@ -79,7 +79,7 @@ func (s *Set) actual(p *compiledPolicy, r *Request, d *Decision) {
 	d.Kind = KindActual
 	d.VaryOrigin = !p.allowAll
 	if detail := checkOrigin(p, r); detail != DetailNone {
-		s.reject(p, d, detail)
+		s.reject(p, r, d, detail)
 		d.Counter = CounterActualDisallowed
 		if p.rejectDisallowed {
 			d.Reply, d.Status = true, 403
@@ -116,7 +116,7 @@ func (s *Set) preflight(p *compiledPolicy, r *Request, d *Decision) {
 		detail = DetailPrivateNetworkNotAllowed
 	}
 	if detail != DetailNone {
-		s.reject(p, d, detail)
+		s.reject(p, r, d, detail)
 		d.Counter = CounterPreflightRejectedOrigin + Counter(d.Reason-ReasonOrigin)
 		if p.rejectPreflight {
 			// A failed preflight carries no Access-Control-Allow-* header at all
@@ -154,16 +154,21 @@ func (s *Set) preflight(p *compiledPolicy, r *Request, d *Decision) {
 	d.add(hVary, p.preflightVary)
 }
 
-// reject records a rejection.
-func (s *Set) reject(p *compiledPolicy, d *Decision, detail Detail) {
+// reject records a rejection and the request value it names.
+func (s *Set) reject(p *compiledPolicy, r *Request, d *Decision, detail Detail) {
 	d.Allowed, d.Detail = false, detail
 	d.Reason = detailReason[detail]
+	d.refuseFrom(r)
 }
 
-// debug adds x-cors-reason when the configuration asks for it.
+// debug adds x-cors-reason when the configuration asks for it: the detail
+// and the refused value, escaped and bounded (refused.go), written into the
+// decision's buffer so that nothing is allocated.
 func (s *Set) debug(d *Decision) {
 	if s.debugHeaders {
-		d.add(hDebug, d.Detail.String())
+		start := d.nbuf
+		d.nbuf += len(d.AppendDetail(d.buf[start:start:len(d.buf)]))
+		d.add(hDebug, d.view(start))
 	}
 }
 

@@ -49,10 +49,11 @@ type Decision struct {
 	StripUpstream bool
 	VaryOrigin    bool
 
-	fields [maxDecisionLines]Field
-	nf     int
-	buf    [maxEchoBytes]byte
-	nbuf   int
+	fields  [maxDecisionLines]Field
+	nf      int
+	buf     [maxEchoBytes + maxDetailBytes]byte // echoed values; x-cors-reason of a rejection (which echoes nothing)
+	nbuf    int
+	refused refused
 }
 
 // Fields are the header lines to send: of the local reply when Reply, else of
@@ -68,6 +69,7 @@ func (d *Decision) reset() {
 	d.Reply, d.Status = false, 0
 	d.Respond, d.StripUpstream, d.VaryOrigin = false, false, false
 	d.nf, d.nbuf = 0, 0
+	d.refused.n, d.refused.set, d.refused.cut = 0, false, false
 }
 
 func (d *Decision) add(name, value string) {

@@ -103,6 +103,11 @@ var counterNames = [...]string{
 // String is the counter's name within its policy.
 func (c Counter) String() string { return counterNames[c] }
 
+// NoPolicyCounter is the plugin-wide counter of requests with an Origin that
+// no policy covers (they pass untouched). It has two segments, so no
+// per-policy name (cors.<policy>.<counter>) can be the same.
+const NoPolicyCounter = "cors.no_policy"
+
 // CounterName is the full metric name of counter c of the named policy.
 func CounterName(policyName string, c Counter) string {
 	return "cors." + policyName + "." + c.String()

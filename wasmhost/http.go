@@ -31,6 +31,9 @@ type AccessEntry struct {
 	// response grants the origin), cors_not_granted, no_origin, or
 	// plugin_trap / upstream_error.
 	Outcome  string
+	// Counters are the counters the plugin incremented for this request
+	// (metric names, in order), e.g. cors.api.actual_disallowed.
+	Counters []string
 	Duration time.Duration
 }
 
@@ -105,14 +108,18 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r = r.WithContext(contextWith(ctx, st))
 		p.upstream.ServeHTTP(rec, r)
 	}
+	var counters []string
 	p.pool.with(st.w, func(vm *VM) {
 		if vm == st.vm && !trapped {
+			if p.AccessLog != nil {
+				counters = st.s.Counted()
+			}
 			_ = st.s.Close()
 		}
 	})
 	if p.AccessLog != nil {
 		p.AccessLog(AccessEntry{Method: r.Method, Path: r.URL.RequestURI(), Origin: r.Header.Get("Origin"),
-			Status: rec.status, Outcome: st.outcome, Duration: time.Since(start)})
+			Status: rec.status, Outcome: st.outcome, Counters: counters, Duration: time.Since(start)})
 	}
 }
 

@@ -43,6 +43,7 @@ type Stream struct {
 	responding bool
 	direct     bool // the local reply replaces the response without filters
 	detailsB   []byte
+	counted    []*Metric // counters the plugin incremented in this stream's callbacks
 }
 
 // NewStream starts a stream; it reuses finished streams.
@@ -59,7 +60,7 @@ func (vm *VM) NewStream() *Stream {
 	if vm.nextID == 0 {
 		vm.nextID = rootID + 1
 	}
-	s.req, s.resp = s.req[:0], s.resp[:0]
+	s.req, s.resp, s.counted = s.req[:0], s.resp[:0], s.counted[:0]
 	s.replied, s.created, s.closed, s.direct = false, false, false, false
 	s.reply = LocalReply{Headers: s.reply.Headers[:0], Sent: s.reply.Sent[:0]}
 	return s
@@ -152,6 +153,17 @@ func (s *Stream) ResponseHeaders(lines [][2]string, endOfStream bool) (Action, e
 	r, err := vm.call(vm.exports.responseHeaders, uint64(s.id), uint64(len(s.resp)), b2u(endOfStream))
 	s.responding = false
 	return Action(r), err
+}
+
+// Counted returns the names of the counters the plugin incremented while
+// running this stream's callbacks, in order: a dev proxy's access log can say
+// what the plugin decided without parsing its logs.
+func (s *Stream) Counted() []string {
+	names := make([]string, len(s.counted))
+	for i, m := range s.counted {
+		names[i] = m.Name
+	}
+	return names
 }
 
 // ResponseHeaderMap returns the response headers as the plugin left them.

@@ -181,5 +181,5 @@ func accessLine(e wasmhost.AccessEntry) string {
 		origin = fmt.Sprintf("%q", e.Origin)
 	}
 	return fmt.Sprintf("%s %s %q origin=%s status=%d cors=%s %s",
-		time.Now().Format("15:04:05.000"), e.Method, e.Path, origin, e.Status, e.Outcome, e.Duration.Round(time.Microsecond))
+		time.Now().Format("15:04:05.000"), e.Method, e.Path, origin, e.Status, outcome(e), e.Duration.Round(time.Microsecond))
 }

@@ -185,7 +185,7 @@ var Cases = []Case{
 		Want: actualDisallowed("api", policy.ReasonLimits)},
 	{Name: "on_disallowed_origin reject answers 403 locally", Config: "strict", Method: "POST", Headers: [][2]string{origin("https://evil.test")},
 		Want: Want{Kind: policy.KindActual, Reason: policy.ReasonOrigin, Counter: policy.CounterActualDisallowed, Policy: "strict", Status: 403,
-			Headers: []string{varyOrigin, "x-cors-reason: origin: origin not allowed"}}},
+			Headers: []string{varyOrigin, `x-cors-reason: origin: origin not allowed: "https://evil.test"`}}},
 	{Name: "upstream_cors_headers keep leaves headers the filter does not write", Config: "strict", Headers: [][2]string{origin(App)},
 		Upstream: [][2]string{{"access-control-allow-origin", "*"}, {"access-control-expose-headers", "x-upstream"}},
 		Want:     actualOK("strict", App, "access-control-expose-headers: x-upstream", varyOrigin)},
@@ -289,6 +289,33 @@ var Cases = []Case{
 		Want: Want{Kind: policy.KindNone, Allowed: true, Upstream: true, Status: 200}},
 	{Name: "route: second policy by host", Config: "routes", Authority: "admin.example.com", Path: "/", Headers: [][2]string{origin("https://admin-ui.example.com")},
 		Want: actualOK("admin", "https://admin-ui.example.com", "access-control-allow-credentials: true", varyOrigin)},
+
+	// x-cors-reason names the refused value, escaped to printable ASCII and
+	// cut at policy.MaxRefusedBytes.
+	{Name: "debug: refused origin named", Config: "debug", Method: "OPTIONS", Headers: [][2]string{origin("https://evil.test"), acrm("PUT")},
+		Want: preflightRejected("dbg", policy.ReasonOrigin, varyPreflight, `x-cors-reason: origin: origin not allowed: "https://evil.test"`)},
+	{Name: "debug: refused method named", Config: "debug", Method: "OPTIONS", Headers: [][2]string{origin(App), acrm("PATCH")},
+		Want: preflightRejected("dbg", policy.ReasonMethod, varyPreflight, `x-cors-reason: method: requested method not allowed: "PATCH"`)},
+	{Name: "debug: empty method named", Config: "debug", Method: "OPTIONS", Headers: [][2]string{origin(App), acrm("")},
+		Want: preflightRejected("dbg", policy.ReasonMethod, varyPreflight, `x-cors-reason: method: requested method is not a token or is too long: ""`)},
+	{Name: "debug: refused header named as sent, second line, without whitespace", Config: "debug", Method: "OPTIONS",
+		Headers: [][2]string{origin(App), acrm("PUT"), acrh("Content-Type"), acrh(" content-type ,\tX-Evil\t, x-more")},
+		Want:    preflightRejected("dbg", policy.ReasonHeaders, varyPreflight, `x-cors-reason: headers: a requested header is not allowed: "X-Evil"`)},
+	{Name: "debug: malformed header escaped", Config: "debug", Method: "OPTIONS",
+		Headers: [][2]string{origin(App), acrm("PUT"), acrh("content-type,x\"é y")},
+		Want:    preflightRejected("dbg", policy.ReasonHeaders, varyPreflight, `x-cors-reason: headers: a requested header name is malformed or too long: "x\"\u00e9 y"`)},
+	{Name: "debug: long origin cut at 64 bytes", Config: "debug", Headers: [][2]string{origin("https://" + strings.Repeat("a", 2000) + ".example.org")},
+		Want: Want{Kind: policy.KindActual, Reason: policy.ReasonLimits, Counter: policy.CounterActualDisallowed, Policy: "dbg", Upstream: true, Status: 200,
+			Headers: []string{varyOrigin, `x-cors-reason: limits: origin longer than the limit: "https://` + strings.Repeat("a", 56) + `"...`}}},
+	{Name: "debug: repeated origin names the first", Config: "debug", Headers: [][2]string{origin(App), origin("https://evil.test")},
+		Want: actualDisallowed("dbg", policy.ReasonOrigin, `x-cors-reason: origin: several Origin header lines: "https://app.example.com"`)},
+	{Name: "debug: long origin cut at 64 bytes in a preflight", Config: "debug", Method: "OPTIONS",
+		Headers: [][2]string{origin("https://" + strings.Repeat("a", 2000) + ".example.org"), acrm("PUT")},
+		Want: preflightRejected("dbg", policy.ReasonLimits, varyPreflight,
+			`x-cors-reason: limits: origin longer than the limit: "https://`+strings.Repeat("a", 56)+`"...`)},
+	{Name: "debug: too many headers names none", Config: "debug", Method: "OPTIONS",
+		Headers: [][2]string{origin(App), acrm("PUT"), acrh(strings.Repeat("content-type,", 65))},
+		Want:    preflightRejected("dbg", policy.ReasonLimits, varyPreflight, `x-cors-reason: limits: too many requested headers`)},
 }
 
 func repeatLine(h [2]string, n int) [][2]string {

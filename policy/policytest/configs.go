@@ -37,6 +37,9 @@ var Configs = map[string]string{
 	"authstar": `{"policies":[{"name":"authstar",
 		"allow_origins":["https://app.example.com"],"allow_methods":["PUT"],
 		"allow_headers":["*","authorization"],"expose_headers":["x-a","x-b"]}]}`,
+	// debug: x-cors-reason on local rejections, naming the refused value.
+	"debug": `{"policies":[{"name":"dbg","allow_origins":["https://app.example.com"],
+		"allow_methods":["PUT"],"allow_headers":["content-type"]}],"debug_headers":true}`,
 	// shadow: decide and count, change nothing.
 	"shadow": `{"policies":[{"name":"trial","allow_origins":["https://app.example.com"],"mode":"shadow"}]}`,
 	// routes: policy selection by host and path; anything else passes untouched.

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cors-wasm/cors-wasm/wasmhost"
+)
+
+func TestOutcomeWords(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		entry wasmhost.AccessEntry
+		want  string
+	}{
+		{"no policy covers the request", wasmhost.AccessEntry{Outcome: "cors_not_granted", Counters: []string{"cors.no_policy"}}, "cors_no_policy"},
+		{"origin refused", wasmhost.AccessEntry{Outcome: "cors_not_granted", Counters: []string{"cors.api.actual_disallowed"}}, "cors_origin_refused"},
+		{"shadow", wasmhost.AccessEntry{Outcome: "cors_not_granted", Counters: []string{"cors.api.actual_disallowed", "cors.api.shadow_would_reject"}}, "cors_shadow_would_reject"},
+		{"rejected preflight forwarded", wasmhost.AccessEntry{Outcome: "cors_not_granted", Counters: []string{"cors.api.preflight_rejected.method"}}, "cors_rejected_method_forwarded"},
+		{"unknown plugin", wasmhost.AccessEntry{Outcome: "cors_not_granted"}, "cors_not_granted"},
+		{"local reply keeps its details", wasmhost.AccessEntry{Outcome: "cors_rejected_origin", Counters: []string{"cors.api.actual_disallowed"}}, "cors_rejected_origin"},
+		{"allowed", wasmhost.AccessEntry{Outcome: "cors_allowed", Counters: []string{"cors.api.actual_allowed"}}, "cors_allowed"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := outcome(c.entry); got != c.want {
+				t.Errorf("outcome = %q, want %q", got, c.want)
+			}
+		})
+	}
+}
+
+// Through the plugin: a refused origin and a request no policy covers get
+// different words in the access log.
+func TestAccessLogTellsRefusedFromUncovered(t *testing.T) {
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer up.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	addr := make(chan string, 1)
+	done := make(chan int, 1)
+	config := `{"policies":[{"name":"api","match":{"path_prefixes":["/api/"]},"allow_origins":["https://app.example.com"]}]}`
+	go func() {
+		done <- run(ctx, []string{"-wasm", pluginFile(t), "-config", "-", "-listen", "127.0.0.1:0", "-upstream", up.URL, "-workers", "1"},
+			strings.NewReader(config), &stdout, &stderr, func(a string) { addr <- a })
+	}()
+	var base string
+	select {
+	case a := <-addr:
+		base = "http://" + a
+	case code := <-done:
+		t.Fatalf("devproxy exited with %d:\n%s", code, stderr.String())
+	case <-time.After(60 * time.Second):
+		t.Fatal("devproxy did not start")
+	}
+	for _, path := range []string{"/api/items", "/other"} {
+		req, _ := http.NewRequest("GET", base+path, nil)
+		req.Header.Set("Origin", "https://evil.test")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	cancel()
+	<-done
+	for _, want := range []string{`GET "/api/items" origin="https://evil.test" status=200 cors=cors_origin_refused`,
+		`GET "/other" origin="https://evil.test" status=200 cors=cors_no_policy`} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("access log lacks %q:\n%s", want, stdout.String())
+		}
+	}
+}
