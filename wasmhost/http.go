@@ -30,7 +30,7 @@ type AccessEntry struct {
 	// cors_rejected_origin), or for forwarded requests cors_allowed (the
 	// response grants the origin), cors_not_granted, no_origin, or
 	// plugin_trap / upstream_error.
-	Outcome  string
+	Outcome string
 	// Counters are the counters the plugin incremented for this request
 	// (metric names, in order), e.g. cors.api.actual_disallowed.
 	Counters []string
