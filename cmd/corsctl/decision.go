@@ -30,7 +30,7 @@ func printDecision(w io.Writer, d *policy.Decision) {
 	} else {
 		fmt.Fprintln(w, "allowed: no")
 		fmt.Fprintf(w, "reason: %s\n", d.Reason)
-		fmt.Fprintf(w, "detail: %s\n", d.Detail)
+		fmt.Fprintf(w, "detail: %s\n", d.AppendDetail(nil))
 	}
 	fmt.Fprintf(w, "counter: %s\n", policy.CounterName(d.Name, d.Counter))
 	switch {

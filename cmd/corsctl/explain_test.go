@@ -54,14 +54,14 @@ func TestExplain(t *testing.T) {
 		stderr []string
 	}{
 		{"rejected preflight", []string{"-config", cfgs["basic"], "-origin", app, "-acrm", "PATCH"}, exitOK,
-			[]string{"kind: preflight", "allowed: no", "reason: method", "detail: method: requested method not allowed",
+			[]string{"kind: preflight", "allowed: no", "reason: method", "detail: method: requested method not allowed: \"PATCH\"\n",
 				"action: reply 403 from the proxy", "  vary: Origin, Access-Control-Request-Method, Access-Control-Request-Headers\n"}, nil},
 		{"allowed actual request", []string{"-config", cfgs["basic"], "-origin", app}, exitOK,
 			[]string{"kind: actual", "allowed: yes", "action: forward to the upstream",
 				"  access-control-allow-origin: https://app.example.com\n", "  access-control-expose-headers: x-request-id\n",
 				"upstream response: the upstream's access-control-* headers are removed first; Origin is merged into the upstream's Vary"}, nil},
 		{"disallowed origin rejected locally", []string{"-config", cfgs["strict"], "-origin", "https://evil.example", "-method", "DELETE"}, exitOK,
-			[]string{"kind: actual", "reason: origin", "action: reply 403", "  x-cors-reason: origin: origin not allowed\n"}, nil},
+			[]string{"kind: actual", "reason: origin", "action: reply 403", "  x-cors-reason: origin: origin not allowed: \"https://evil.example\"\n"}, nil},
 		{"no Origin", []string{"-config", cfgs["basic"]}, exitOK,
 			[]string{"kind: no_origin", "allowed: yes", "  (none)\n", "Origin is merged into the upstream's Vary"}, nil},
 		{"no policy applies", []string{"-config", cfgs["routes"], "-host", "other.example.com", "-origin", app}, exitOK,
