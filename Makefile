@@ -38,14 +38,16 @@ fuzz: ## run every fuzz target for FUZZTIME each
 	@for t in $$($(GO) test -list '^Fuzz' ./policy/ | grep '^Fuzz'); do \
 		echo "== $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./policy/ || exit 1; done
 
-run: build ## the plugin in devproxy in front of the demo API, with a demo page on a second origin
-	@$(GO) build -o build/devproxy ./cmd/devproxy && $(GO) build -o build/demoapi ./cmd/demoapi
-	@echo "demo API      http://127.0.0.1:8080 (upstream)"
-	@echo "proxy         http://127.0.0.1:10000 (build/cors.wasm with examples/config.json; access log below)"
-	@echo "demo page     open http://127.0.0.1:3000 in a browser   (Ctrl-C stops everything)"
-	@build/demoapi -listen 127.0.0.1:8080 -page-listen 127.0.0.1:3000 -api-url http://127.0.0.1:10000 & pid=$$!; \
-	trap 'kill $$pid 2>/dev/null' EXIT INT TERM; \
-	build/devproxy -wasm $(WASM) -config examples/config.json -listen 127.0.0.1:10000 -upstream http://127.0.0.1:8080
+# make run's ports; override any of them: make run PORT=10001 API_PORT=8081 PAGE_PORT=3001
+PORT      ?= 10000
+API_PORT  ?= 8080
+PAGE_PORT ?= 3000
+
+run: build ## the plugin in devproxy in front of the demo API, with a demo page on a second origin (PORT, API_PORT, PAGE_PORT)
+	@$(GO) build -o build/devproxy ./cmd/devproxy
+	@echo "make run: proxy on port $(PORT), demo API on $(API_PORT), demo page on $(PAGE_PORT) (override: make run PORT=... API_PORT=... PAGE_PORT=...); Ctrl-C stops everything"
+	@exec build/devproxy -exit-with-parent -wasm $(WASM) -config examples/config.json -listen 127.0.0.1:$(PORT) \
+		-demo-api 127.0.0.1:$(API_PORT) -demo-page 127.0.0.1:$(PAGE_PORT)
 
 oci: build ## OCI image layout with the plugin for Istio: build/oci
 	$(GO) run ./deploy/oci -wasm $(WASM) -out build/oci

@@ -1,6 +1,7 @@
-// Command demoapi is the demo upstream for `make run` and docker-compose: a
-// small JSON API, and optionally the demo page on a second origin whose
-// buttons call the API through the proxy.
+// Command demoapi serves the demo upstream (internal/demoapp) on its own, as
+// docker-compose runs it: a small JSON API, and optionally the demo page on a
+// second origin whose buttons call the API through the proxy. `make run`
+// serves the same handlers inside devproxy instead (-demo-api, -demo-page).
 //
 //	go run ./cmd/demoapi -listen 127.0.0.1:8080 -page-listen 127.0.0.1:3000 -api-url http://127.0.0.1:10000
 package main
@@ -12,6 +13,8 @@ import (
 	"net/http"
 	"os"
 	"time"
+
+	"github.com/cors-wasm/cors-wasm/internal/demoapp"
 )
 
 func main() {
@@ -24,9 +27,9 @@ func main() {
 		os.Exit(2)
 	}
 	errc := make(chan error, 2)
-	go func() { errc <- serve(*listen, apiHandler()) }()
+	go func() { errc <- serve(*listen, demoapp.API()) }()
 	if *pageListen != "" {
-		go func() { errc <- serve(*pageListen, pageHandler(*apiURL)) }()
+		go func() { errc <- serve(*pageListen, demoapp.Page(*apiURL)) }()
 	}
 	log.Fatal(<-errc)
 }

@@ -7,6 +7,9 @@
 //
 // -config - reads the configuration from stdin. A configuration the plugin
 // refuses makes devproxy exit with status 1 and the plugin's error lines.
+// `make run` uses -demo-api and -demo-page to serve the demo upstream and page
+// in the same process instead of -upstream, and -exit-with-parent.
+// Every port is bound first: a taken one is named and nothing starts.
 package main
 
 import (

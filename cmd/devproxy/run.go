@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -23,6 +22,8 @@ import (
 type options struct {
 	wasm, config, listen, upstream, logLevel, profile string
 	workers                                           int
+	demoAPI, demoPage                                 string // listen.go
+	exitWithParent                                    bool   // parent_linux.go
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -36,10 +37,17 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.logLevel, "log-level", "info", "plugin log level: trace, debug, info, warn, error, critical")
 	fs.StringVar(&o.profile, "wasi", "envoy-1.33", "WASI profile: envoy-1.33 (poll_oneoff answers ENOSYS) or envoy-latest")
 	fs.IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "VMs (Envoy: one per worker thread)")
+	fs.StringVar(&o.demoAPI, "demo-api", "", "serve the demo API on this address in this process and use it as the upstream (make run)")
+	fs.StringVar(&o.demoPage, "demo-page", "", "serve the demo page on this address; it calls the API through the proxy")
+	fs.BoolVar(&o.exitWithParent, "exit-with-parent", false, "exit when the parent process dies, even by SIGKILL (Linux; make run)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
+	upstreamSet := false
+	fs.Visit(func(f *flag.Flag) { upstreamSet = upstreamSet || f.Name == "upstream" })
 	switch {
+	case upstreamSet && o.demoAPI != "":
+		return o, errors.New("-upstream and -demo-api exclude each other: the demo API is the upstream")
 	case fs.NArg() > 0:
 		return o, errors.New("unexpected arguments: " + strings.Join(fs.Args(), " "))
 	case o.config == "":
@@ -77,6 +85,22 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err != nil || (up.Scheme != "http" && up.Scheme != "https") || up.Host == "" {
 		fmt.Fprintf(stderr, "devproxy: -upstream %q: want an http:// or https:// URL with a host\n", o.upstream)
 		return 2
+	}
+	if o.exitWithParent {
+		if err := exitWithParent(); err != nil {
+			fmt.Fprintln(stderr, "devproxy: -exit-with-parent:", err)
+			return 1
+		}
+	}
+	// Every port first: a taken one stops devproxy before anything starts.
+	lns, err := listenAll(o)
+	if err != nil {
+		fmt.Fprintln(stderr, "devproxy:", err)
+		return 1
+	}
+	defer lns.close()
+	if lns.api != nil {
+		up = &url.URL{Scheme: "http", Host: lns.api.Addr().String()}
 	}
 	config, err := readConfig(o.config, stdin)
 	if err != nil {
@@ -125,14 +149,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stdout, accessLine(e))
 		outMu.Unlock()
 	}
-	ln, err := net.Listen("tcp", o.listen)
-	if err != nil {
-		fmt.Fprintln(stderr, "devproxy:", err)
-		return 1
-	}
+	ln := lns.proxy
 	srv := &http.Server{Handler: proxy, ReadHeaderTimeout: 10 * time.Second}
+	defer lns.serveDemo("http://" + ln.Addr().String())()
 	fmt.Fprintf(stdout, "devproxy: %s (%d bytes, %s WASI) in %d VMs; listening on http://%s -> %s\n",
 		o.wasm, mod.Size(), profile, o.workers, ln.Addr(), up)
+	printDemo(stdout, lns)
 	if ready != nil {
 		ready(ln.Addr().String())
 	}

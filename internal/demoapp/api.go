@@ -1,4 +1,4 @@
-package main
+package demoapp
 
 import (
 	"encoding/json"
@@ -10,10 +10,10 @@ import (
 
 var requestID atomic.Int64
 
-// apiHandler is the demo API. It knows nothing about CORS: the proxy adds it.
+// API is the demo API. It knows nothing about CORS: the proxy adds it.
 // An OPTIONS request reaching it means a preflight was not answered by the
 // proxy, which the demo shows as an error.
-func apiHandler() http.Handler {
+func API() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/items", func(w http.ResponseWriter, r *http.Request) {
 		reply(w, http.StatusOK, map[string]any{"items": []string{"apple", "pear", "plum"}})

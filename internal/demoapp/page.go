@@ -1,4 +1,4 @@
-package main
+package demoapp
 
 import (
 	_ "embed"
@@ -11,8 +11,8 @@ var pageHTML string
 
 var pageTmpl = template.Must(template.New("page").Parse(pageHTML))
 
-// pageHandler serves the demo page, which calls apiURL from its own origin.
-func pageHandler(apiURL string) http.Handler {
+// Page serves the demo page, which calls apiURL from its own origin.
+func Page(apiURL string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/" {
 			http.NotFound(w, r)
