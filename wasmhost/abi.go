@@ -25,6 +25,7 @@ const (
 	mapResponseHeaders = 2
 	bufferVMConfig     = 6
 	bufferPluginConfig = 7
+	maxBufferType      = 8 // CallData, the last buffer type of the ABI
 )
 
 var envFunctions = map[string]hostFunc{
@@ -90,7 +91,17 @@ func (vm *VM) readString(ptr, n uint64) (string, bool) {
 // give hands size bytes to the guest: it allocates them with the guest's
 // allocator, lets fill write them, and stores the address and size at
 // ptrOut and sizeOut.
+//
+// Empty data is written as pointer 0 and size 0 without calling the
+// allocator, as Envoy does (proxy-wasm-cpp-host include/proxy-wasm/wasm.h
+// WasmBase::copyToPointerSize).
 func (vm *VM) give(size int, fill func([]byte), ptrOut, sizeOut uint64) uint64 {
+	if size == 0 {
+		if !vm.mem.WriteUint32Le(uint32(ptrOut), 0) || !vm.mem.WriteUint32Le(uint32(sizeOut), 0) {
+			return statusInvalidMemory
+		}
+		return statusOK
+	}
 	addr := vm.guestAlloc(uint32(size))
 	buf, ok := vm.mem.Read(addr, uint32(size))
 	if !ok {
@@ -129,60 +140,91 @@ func proxyGetLogLevel(ctx context.Context, _ api.Module, stack []uint64) {
 
 func proxyGetBufferBytes(ctx context.Context, _ api.Module, stack []uint64) {
 	vm := enter(ctx, "proxy_get_buffer_bytes")
+	// Envoy's Context::getBuffer: the VM configuration is always there (we
+	// have none: empty); the plugin configuration only while a configuration
+	// is being applied; the other buffers are not kept by this host.
 	var data []byte
 	switch {
+	case stack[0] > maxBufferType:
+		stack[0] = statusBadArgument
+		return
 	case stack[0] == bufferPluginConfig && vm.phase == phaseConfigure:
 		data = vm.config
-	case stack[0] == bufferVMConfig && vm.phase == phaseVMStart:
-		data = nil
+	case stack[0] == bufferVMConfig:
 	default:
 		stack[0] = statusNotFound
 		return
 	}
-	start, maxSize := uint32(stack[1]), uint32(stack[2])
-	if int(start) > len(data) {
-		stack[0] = statusBadArgument
-		return
+	// proxy-wasm-cpp-host src/exports.cc get_buffer_bytes: a start past the
+	// end, or nothing to copy, is empty data (pointer 0, size 0), not an error.
+	start, maxSize := uint64(uint32(stack[1])), uint64(uint32(stack[2]))
+	if start > uint64(len(data)) {
+		start = uint64(len(data))
 	}
 	data = data[start:]
-	if uint64(len(data)) > uint64(maxSize) {
+	if uint64(len(data)) > maxSize {
 		data = data[:maxSize]
 	}
 	stack[0] = vm.give(len(data), func(b []byte) { copy(b, data) }, stack[3], stack[4])
 }
 
-// headerMap returns the current stream's map of type t, or nil.
-func (vm *VM) headerMap(t uint64) *headerMap {
+// maxMapType is the last header map type of the ABI (HttpCallResponseTrailers).
+const maxMapType = 7
+
+// mapOf returns the current stream's map of type t as Envoy's Context::getMap
+// (write) and getConstMap (read) find it (source/extensions/common/wasm/
+// context.cc): the request map while proxy_on_request_headers runs and after
+// it stopped iteration (a local reply included), the response map likewise,
+// and both read-only while proxy_on_log runs. known is false for a type
+// beyond the ABI's last; h is nil when the map is not available now.
+func (vm *VM) mapOf(t uint64, write bool) (h *headerMap, in inlineSet, known bool) {
+	if t > maxMapType {
+		return nil, nil, false
+	}
 	s := vm.cur
 	if s == nil {
-		return nil
+		return nil, nil, true
 	}
-	switch t {
-	case mapRequestHeaders:
-		return &s.req
-	case mapResponseHeaders:
-		return &s.resp
+	switch {
+	case t == mapRequestHeaders && (s.reqOpen || !write && s.logging):
+		return &s.req, requestInline, true
+	case t == mapResponseHeaders && (s.respOpen || !write && s.logging):
+		return &s.resp, responseInline, true
 	}
-	return nil
+	return nil, nil, true
+}
+
+// writableMap returns the map a mutating call acts on, or the status Envoy
+// gives when there is none: BAD_ARGUMENT for an unknown type and for a map
+// that is not available now.
+func (vm *VM) writableMap(t uint64) (*headerMap, inlineSet, uint64) {
+	h, in, _ := vm.mapOf(t, true)
+	if h == nil {
+		return nil, nil, statusBadArgument
+	}
+	return h, in, statusOK
 }
 
 func proxyGetHeaderMapPairs(ctx context.Context, _ api.Module, stack []uint64) {
 	vm := enter(ctx, "proxy_get_header_map_pairs")
-	h := vm.headerMap(stack[0])
-	if h == nil {
-		stack[0] = statusNotFound
-		return
+	h, _, known := vm.mapOf(stack[0], false)
+	switch {
+	case !known:
+		stack[0] = statusBadArgument
+	case h == nil || len(*h) == 0: // Envoy: no pairs, returned as empty data
+		stack[0] = vm.give(0, nil, stack[1], stack[2])
+	default:
+		stack[0] = vm.give(h.size(), h.encode, stack[1], stack[2])
 	}
-	stack[0] = vm.give(h.size(), h.encode, stack[1], stack[2])
 }
 
 func proxySetHeaderMapPairs(ctx context.Context, _ api.Module, stack []uint64) {
 	vm := enter(ctx, "proxy_set_header_map_pairs")
-	h := vm.headerMap(stack[0])
+	h, in, st := vm.writableMap(stack[0])
 	b, ok := vm.read(stack[1], stack[2])
 	switch {
-	case h == nil:
-		stack[0] = statusNotFound
+	case st != statusOK:
+		stack[0] = st
 	case !ok:
 		stack[0] = statusInvalidMemory
 	default:
@@ -191,45 +233,49 @@ func proxySetHeaderMapPairs(ctx context.Context, _ api.Module, stack []uint64) {
 			stack[0] = statusBadArgument
 			return
 		}
-		h.set(lines)
+		h.set(in, lines) // Context::setHeaderMapPairs: remove every key, addCopy each pair
 		stack[0] = statusOK
 	}
 }
 
 func proxyGetHeaderMapSize(ctx context.Context, _ api.Module, stack []uint64) {
 	vm := enter(ctx, "proxy_get_header_map_size")
-	h := vm.headerMap(stack[0])
-	if h == nil {
-		stack[0] = statusNotFound
+	h, _, st := vm.writableMap(stack[0])
+	if st != statusOK {
+		stack[0] = st
 		return
 	}
-	if !vm.mem.WriteUint32Le(uint32(stack[1]), uint32(h.size())) {
+	if !vm.mem.WriteUint32Le(uint32(stack[1]), uint32(h.byteSize())) {
 		stack[0] = statusInvalidMemory
 		return
 	}
 	stack[0] = statusOK
 }
 
-// mapAndKey decodes the (map, key ptr, key len) prefix shared by the value
-// calls. The key is a view into guest memory when it is already lowercase:
-// callers that keep it (add, replace) must copy it (strings.Clone).
-func (vm *VM) mapAndKey(stack []uint64) (*headerMap, string, uint64) {
-	h := vm.headerMap(stack[0])
-	if h == nil {
-		return nil, "", statusNotFound
-	}
-	b, ok := vm.read(stack[1], stack[2])
+// key reads a header name from guest memory, lowercased. It is a view into
+// guest memory when it is already lowercase: callers that keep it (add,
+// replace) must copy it (strings.Clone).
+func (vm *VM) key(ptr, n uint64) (string, bool) {
+	b, ok := vm.read(ptr, n)
 	if !ok {
-		return nil, "", statusInvalidMemory
+		return "", false
 	}
-	return h, lower(unsafe.String(unsafe.SliceData(b), len(b))), statusOK
+	return lower(unsafe.String(unsafe.SliceData(b), len(b))), true
 }
 
 func proxyGetHeaderMapValue(ctx context.Context, _ api.Module, stack []uint64) {
 	vm := enter(ctx, "proxy_get_header_map_value")
-	h, key, st := vm.mapAndKey(stack)
-	if st != statusOK {
-		stack[0] = st
+	h, _, known := vm.mapOf(stack[0], false)
+	if h == nil {
+		stack[0] = statusBadArgument
+		if known && vm.cur != nil && vm.cur.logging {
+			stack[0] = statusNotFound // Context::getHeaderMapValue in the access log phase
+		}
+		return
+	}
+	key, ok := vm.key(stack[1], stack[2])
+	if !ok {
+		stack[0] = statusInvalidMemory
 		return
 	}
 	v, found := h.first(key) // Envoy: the first value only
@@ -242,33 +288,39 @@ func proxyGetHeaderMapValue(ctx context.Context, _ api.Module, stack []uint64) {
 
 func proxyAddHeaderMapValue(ctx context.Context, _ api.Module, stack []uint64) {
 	vm := enter(ctx, "proxy_add_header_map_value")
-	h, key, st := vm.mapAndKey(stack)
-	value, ok := vm.readString(stack[3], stack[4])
-	if st == statusOK && !ok {
+	h, in, st := vm.writableMap(stack[0])
+	key, ok1 := vm.key(stack[1], stack[2])
+	value, ok2 := vm.readString(stack[3], stack[4])
+	if st == statusOK && (!ok1 || !ok2) {
 		st = statusInvalidMemory
 	}
 	if st == statusOK {
-		h.add(strings.Clone(key), value)
+		h.add(in, strings.Clone(key), value) // Context::addHeaderMapValue -> addCopy
 	}
 	stack[0] = st
 }
 
 func proxyReplaceHeaderMapValue(ctx context.Context, _ api.Module, stack []uint64) {
 	vm := enter(ctx, "proxy_replace_header_map_value")
-	h, key, st := vm.mapAndKey(stack)
-	value, ok := vm.readString(stack[3], stack[4])
-	if st == statusOK && !ok {
+	h, in, st := vm.writableMap(stack[0])
+	key, ok1 := vm.key(stack[1], stack[2])
+	value, ok2 := vm.readString(stack[3], stack[4])
+	if st == statusOK && (!ok1 || !ok2) {
 		st = statusInvalidMemory
 	}
 	if st == statusOK {
-		h.replace(strings.Clone(key), value)
+		h.replace(in, strings.Clone(key), value) // Context::replaceHeaderMapValue -> setCopy
 	}
 	stack[0] = st
 }
 
 func proxyRemoveHeaderMapValue(ctx context.Context, _ api.Module, stack []uint64) {
 	vm := enter(ctx, "proxy_remove_header_map_value")
-	h, key, st := vm.mapAndKey(stack)
+	h, _, st := vm.writableMap(stack[0])
+	key, ok := vm.key(stack[1], stack[2])
+	if st == statusOK && !ok {
+		st = statusInvalidMemory
+	}
 	if st == statusOK {
 		h.remove(key)
 	}

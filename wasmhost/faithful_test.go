@@ -112,3 +112,59 @@ func strconvU(v uint32) string {
 		}
 	}
 }
+
+// Envoy joins repeated lines of its inline headers into one value with a bare
+// "," as the request is decoded (source/common/http/header_map_impl.cc
+// HeaderMapImpl::insertByKey -> appendToHeader; origin and the
+// access-control-request-* headers are inline because
+// source/extensions/filters/http/cors/cors_filter.cc registers them). Other
+// headers keep their lines; proxy_get_header_map_value returns the first
+// (source/extensions/common/wasm/context.cc Context::getHeaderMapValue).
+func TestInlineRequestHeadersArriveJoined(t *testing.T) {
+	cases := []struct {
+		name  string
+		lines [][2]string
+		read  string
+		want  string
+	}{
+		{"two Origin lines", [][2]string{{"origin", "https://a.test"}, {"Origin", "https://b.test"}}, "origin", "https://a.test,https://b.test"},
+		{"ACRH in three lines", [][2]string{{"access-control-request-headers", "a"}, {"access-control-request-headers", "b, c"}, {"access-control-request-headers", "d"}}, "access-control-request-headers", "a,b, c,d"},
+		{"an empty line adds nothing", [][2]string{{"origin", "https://a.test"}, {"origin", ""}}, "origin", "https://a.test"},
+		{"a header that is not inline keeps its lines", [][2]string{{"x-custom", "1"}, {"x-custom", "2"}}, "x-custom", "1"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := newProbe(t, "{}")
+			mark := p.logs.Len()
+			s := p.vm.NewStream()
+			if _, err := s.RequestHeaders(append(c.lines, [2]string{"x-probe-read", c.read}), true); err != nil {
+				t.Fatal(err)
+			}
+			s.Close()
+			got := p.lines(mark, "read ")
+			if len(got) != 1 || !strings.HasPrefix(got[0], "read 0 ") || !strings.HasSuffix(got[0], " "+c.want) {
+				t.Errorf("plugin read %q, want status 0 and value %q", got, c.want)
+			}
+		})
+	}
+}
+
+// Envoy never calls the guest allocator for empty data: it writes pointer 0
+// and size 0 (proxy-wasm-cpp-host include/proxy-wasm/wasm.h
+// WasmBase::copyToPointerSize skips allocMemory when size is 0; src/exports.cc
+// get_buffer_bytes writes 0/0 for an empty range).
+func TestEmptyDataIsPointerZeroSizeZero(t *testing.T) {
+	p := newProbe(t, "")
+	if got := p.lines(0, "config "); len(got) != 1 || got[0] != "config 0 0 0" {
+		t.Errorf("empty plugin configuration: %q, want status 0, pointer 0, size 0", got)
+	}
+	mark := p.logs.Len()
+	s := p.vm.NewStream()
+	if _, err := s.RequestHeaders([][2]string{{"x-empty", ""}, {"x-probe-read", "x-empty"}}, true); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if got := p.lines(mark, "read "); len(got) != 1 || got[0] != "read 0 0 0 " {
+		t.Errorf("empty header value: %q, want status 0, pointer 0, size 0", got)
+	}
+}

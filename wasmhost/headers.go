@@ -3,14 +3,17 @@ package wasmhost
 import "encoding/binary"
 
 // headerMap is an ordered list of header lines with lowercase names, as
-// Envoy keeps them.
+// Envoy keeps them: inline headers (inline.go) hold one line whose value
+// joins every added value with ",".
 type headerMap [][2]string
 
-// set replaces the map's lines with lines, lowercasing names.
-func (h *headerMap) set(lines [][2]string) {
+// set replaces the map's lines with lines, lowercasing names and joining
+// inline headers as Envoy's codec does when it decodes a message
+// (HeaderMapImpl::addViaMove -> insertByKey).
+func (h *headerMap) set(in inlineSet, lines [][2]string) {
 	*h = (*h)[:0]
 	for _, l := range lines {
-		*h = append(*h, [2]string{lower(l[0]), l[1]})
+		h.add(in, lower(l[0]), l[1])
 	}
 }
 
@@ -24,26 +27,32 @@ func (h headerMap) first(name string) (string, bool) {
 	return "", false
 }
 
-// add appends a line.
-func (h *headerMap) add(name, value string) { *h = append(*h, [2]string{name, value}) }
-
-// replace sets name to one line: the first line keeps its place, later ones go.
-func (h *headerMap) replace(name, value string) {
-	out := (*h)[:0]
-	done := false
-	for _, l := range *h {
-		if l[0] == name {
-			if done {
-				continue
+// add adds a line, or for an inline header already present appends ","
+// and the value to it; an empty value adds nothing to an existing inline
+// header (HeaderMapImpl::appendToHeader).
+func (h *headerMap) add(in inlineSet, name, value string) {
+	if in[name] {
+		for i := range *h {
+			if l := &(*h)[i]; l[0] == name {
+				switch {
+				case value == "":
+				case l[1] == "":
+					l[1] = value
+				default:
+					l[1] += "," + value
+				}
+				return
 			}
-			l[1], done = value, true
 		}
-		out = append(out, l)
 	}
-	*h = out
-	if !done {
-		h.add(name, value)
-	}
+	*h = append(*h, [2]string{name, value})
+}
+
+// replace removes every line of name and adds one (HeaderMapImpl::setCopy:
+// remove(key); addCopy(key, value)).
+func (h *headerMap) replace(in inlineSet, name, value string) {
+	h.remove(name)
+	h.add(in, name, value)
 }
 
 // remove drops every line of name.
@@ -55,6 +64,16 @@ func (h *headerMap) remove(name string) {
 		}
 	}
 	*h = out
+}
+
+// byteSize is what Envoy answers to proxy_get_header_map_size: the bytes of
+// every name and value (HeaderMapImpl::byteSize), not the wire form's size.
+func (h headerMap) byteSize() int {
+	n := 0
+	for _, l := range h {
+		n += len(l[0]) + len(l[1])
+	}
+	return n
 }
 
 // size is the length of the map's wire form.

@@ -35,7 +35,7 @@ func newHostcallVM(t *testing.T, profile Profile) *hostcallVM {
 		t.Fatal(err)
 	}
 	s := vm.NewStream()
-	s.created = true
+	s.created, s.reqOpen, s.respOpen = true, true, true
 	vm.streams[s.id] = s
 	vm.setCurrent(s.id, s)
 	prev, ok := vm.mem.Grow(1)
@@ -76,8 +76,8 @@ func (h *hostcallVM) out(off uint32) string {
 
 func TestHeaderCallsBehaveLikeEnvoy(t *testing.T) {
 	h := newHostcallVM(t, ProfileEnvoy133)
-	h.s.req.set([][2]string{{":method", "GET"}, {"Origin", "https://a.example"}, {"origin", "https://b.example"}})
-	k, kl := h.str(0, "ORIGIN")
+	h.s.req.set(requestInline, [][2]string{{":method", "GET"}, {"X-Dup", "https://a.example"}, {"x-dup", "https://b.example"}})
+	k, kl := h.str(0, "X-DUP")
 	if st := h.call(envFunctions, "proxy_get_header_map_value", mapRequestHeaders, k, kl, uint64(h.scratch+100), uint64(h.scratch+104)); st != statusOK {
 		t.Fatalf("get value: status %d", st)
 	}
@@ -88,7 +88,7 @@ func TestHeaderCallsBehaveLikeEnvoy(t *testing.T) {
 		t.Fatalf("get pairs: status %d", st)
 	}
 	pairs, ok := decodeHeaderMap([]byte(h.out(100)))
-	if !ok || len(pairs) != 3 || pairs[1][0] != "origin" || pairs[2][1] != "https://b.example" {
+	if !ok || len(pairs) != 3 || pairs[1][0] != "x-dup" || pairs[2][1] != "https://b.example" {
 		t.Errorf("pairs = %q, want every line with lowercase names", pairs)
 	}
 	m, ml := h.str(200, "X-Missing")
@@ -96,17 +96,27 @@ func TestHeaderCallsBehaveLikeEnvoy(t *testing.T) {
 		t.Errorf("absent header: status %d, want NOT_FOUND", st)
 	}
 
-	h.s.resp.set([][2]string{{":status", "200"}, {"vary", "a"}, {"vary", "b"}})
+	// vary is inline in Envoy (registered by the compressor filter): its
+	// lines are joined when decoded, and add appends with a bare ",".
+	h.s.resp.set(responseInline, [][2]string{{":status", "200"}, {"vary", "a"}, {"x-b", "1"}, {"vary", "b"}, {"x-b", "2"}})
 	vk, vkl := h.str(300, "Vary")
 	vv, vvl := h.str(320, "Origin")
 	h.call(envFunctions, "proxy_add_header_map_value", mapResponseHeaders, vk, vkl, vv, vvl)
-	if want := [][2]string{{":status", "200"}, {"vary", "a"}, {"vary", "b"}, {"vary", "Origin"}}; !slices.Equal(h.s.resp, want) {
+	if want := [][2]string{{":status", "200"}, {"vary", "a,b,Origin"}, {"x-b", "1"}, {"x-b", "2"}}; !slices.Equal(h.s.resp, want) {
 		t.Errorf("after add: %q, want %q", h.s.resp, want)
 	}
+	xk, xkl := h.str(340, "x-b")
+	h.call(envFunctions, "proxy_add_header_map_value", mapResponseHeaders, xk, xkl, vv, vvl)
+	if want := [][2]string{{":status", "200"}, {"vary", "a,b,Origin"}, {"x-b", "1"}, {"x-b", "2"}, {"x-b", "Origin"}}; !slices.Equal(h.s.resp, want) {
+		t.Errorf("after adding a header that is not inline: %q, want %q", h.s.resp, want)
+	}
+	// replace is HeaderMapImpl::setCopy: every line goes, one is added.
+	h.call(envFunctions, "proxy_replace_header_map_value", mapResponseHeaders, xk, xkl, vv, vvl)
 	h.call(envFunctions, "proxy_replace_header_map_value", mapResponseHeaders, vk, vkl, vv, vvl)
-	if want := [][2]string{{":status", "200"}, {"vary", "Origin"}}; !slices.Equal(h.s.resp, want) {
+	if want := [][2]string{{":status", "200"}, {"x-b", "Origin"}, {"vary", "Origin"}}; !slices.Equal(h.s.resp, want) {
 		t.Errorf("after replace: %q, want %q", h.s.resp, want)
 	}
+	h.call(envFunctions, "proxy_remove_header_map_value", mapResponseHeaders, xk, xkl)
 	h.call(envFunctions, "proxy_remove_header_map_value", mapResponseHeaders, vk, vkl)
 	if want := [][2]string{{":status", "200"}}; !slices.Equal(h.s.resp, want) {
 		t.Errorf("after remove: %q, want %q", h.s.resp, want)
@@ -230,7 +240,7 @@ func TestHeaderMapWireRoundTrip(t *testing.T) {
 // name after the call (nothing may point into the other side's memory).
 func TestStoredHeaderNamesDoNotAliasGuestMemory(t *testing.T) {
 	h := newHostcallVM(t, ProfileEnvoy133)
-	h.s.resp.set([][2]string{{":status", "200"}})
+	h.s.resp.set(responseInline, [][2]string{{":status", "200"}})
 	k, kl := h.str(0, "x-added")
 	v, vl := h.str(20, "one")
 	h.call(envFunctions, "proxy_add_header_map_value", mapResponseHeaders, k, kl, v, vl)
@@ -242,5 +252,47 @@ func TestStoredHeaderNamesDoNotAliasGuestMemory(t *testing.T) {
 	want := [][2]string{{":status", "200"}, {"x-added", "one"}, {"x-replaced", "one"}}
 	if !slices.Equal(h.s.resp, want) {
 		t.Errorf("after the guest rewrote its buffers: %q, want %q", h.s.resp, want)
+	}
+}
+
+// Statuses of the header map calls when a map is not there, as Envoy gives
+// them: an unknown map type is BAD_ARGUMENT (proxy-wasm-cpp-host src/exports.cc,
+// type > WasmHeaderMapType::MAX); a known map that is not available now (the
+// trailers, or any map outside a stream) is BAD_ARGUMENT for get value, add,
+// replace, remove and size, and an empty OK for get pairs (envoy
+// source/extensions/common/wasm/context.cc Context::getMap/getConstMap and
+// the *HeaderMap* methods); a missing key is NOT_FOUND.
+func TestHeaderMapStatusesLikeEnvoy(t *testing.T) {
+	h := newHostcallVM(t, ProfileEnvoy133)
+	k, kl := h.str(0, "x-missing")
+	v, vl := h.str(20, "v")
+	out1, out2 := uint64(h.scratch+100), uint64(h.scratch+104)
+	h.mem.WriteUint32Le(h.scratch+100, 0xAAAA)
+	h.mem.WriteUint32Le(h.scratch+104, 0xBBBB)
+	const requestTrailers, unknown = 1, 9
+	cases := []struct {
+		name string
+		fn   string
+		args []uint64
+		want uint64
+	}{
+		{"get value, missing key", "proxy_get_header_map_value", []uint64{mapRequestHeaders, k, kl, out1, out2}, statusNotFound},
+		{"get value, unavailable map", "proxy_get_header_map_value", []uint64{requestTrailers, k, kl, out1, out2}, statusBadArgument},
+		{"get value, unknown map", "proxy_get_header_map_value", []uint64{unknown, k, kl, out1, out2}, statusBadArgument},
+		{"add, unavailable map", "proxy_add_header_map_value", []uint64{requestTrailers, k, kl, v, vl}, statusBadArgument},
+		{"replace, unavailable map", "proxy_replace_header_map_value", []uint64{requestTrailers, k, kl, v, vl}, statusBadArgument},
+		{"remove, unavailable map", "proxy_remove_header_map_value", []uint64{requestTrailers, k, kl}, statusBadArgument},
+		{"remove, missing key", "proxy_remove_header_map_value", []uint64{mapRequestHeaders, k, kl}, statusOK},
+		{"size, unavailable map", "proxy_get_header_map_size", []uint64{requestTrailers, out1}, statusBadArgument},
+		{"pairs, unknown map", "proxy_get_header_map_pairs", []uint64{unknown, out1, out2}, statusBadArgument},
+		{"pairs, unavailable map", "proxy_get_header_map_pairs", []uint64{requestTrailers, out1, out2}, statusOK},
+	}
+	for _, c := range cases {
+		if st := h.call(envFunctions, c.fn, c.args...); st != c.want {
+			t.Errorf("%s: status %d, want %d", c.name, st, c.want)
+		}
+	}
+	if p, _ := h.mem.ReadUint32Le(h.scratch + 100); p != 0 {
+		t.Errorf("pairs of an unavailable map: pointer %d, want 0 (empty, no allocation)", p)
 	}
 }

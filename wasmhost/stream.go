@@ -39,6 +39,9 @@ type Stream struct {
 	created  bool
 	closed   bool
 	encoding bool // proxy_on_response_headers runs on a local reply
+	// reqOpen, respOpen: the maps the plugin can reach now (see VM.mapOf);
+	// logging: proxy_on_log runs and may read both.
+	reqOpen, respOpen, logging bool
 	// responding: proxy_on_response_headers runs on the upstream's response.
 	responding bool
 	direct     bool // the local reply replaces the response without filters
@@ -62,6 +65,7 @@ func (vm *VM) NewStream() *Stream {
 	}
 	s.req, s.resp, s.counted = s.req[:0], s.resp[:0], s.counted[:0]
 	s.replied, s.created, s.closed, s.direct = false, false, false, false
+	s.reqOpen, s.respOpen, s.logging = false, false, false
 	s.reply = LocalReply{Headers: s.reply.Headers[:0], Sent: s.reply.Sent[:0]}
 	return s
 }
@@ -73,7 +77,8 @@ func (s *Stream) ID() uint32 { return s.id }
 // If the plugin sent a local reply, the stream is stopped: see Local.
 func (s *Stream) RequestHeaders(lines [][2]string, endOfStream bool) (Action, error) {
 	vm := s.vm
-	s.req.set(lines)
+	s.req.set(requestInline, lines)
+	s.reqOpen = true
 	if !s.created {
 		s.created = true
 		vm.streams[s.id] = s
@@ -84,6 +89,9 @@ func (s *Stream) RequestHeaders(lines [][2]string, endOfStream bool) (Action, er
 	}
 	vm.setCurrent(s.id, s)
 	r, err := vm.call(vm.exports.requestHeaders, uint64(s.id), uint64(len(s.req)), b2u(endOfStream))
+	// Envoy's Context::decodeHeaders forgets the request map when the
+	// callback continues; a stopped stream (a local reply) keeps it.
+	s.reqOpen = Action(r) != ActionContinue
 	if err == nil && s.replied {
 		err = s.encodeLocalReply()
 	}
@@ -98,20 +106,22 @@ func (s *Stream) RequestHeaders(lines [][2]string, endOfStream bool) (Action, er
 // proxy_on_response_headers runs on them. What it leaves is what the client
 // gets.
 func (s *Stream) encodeLocalReply() error {
-	s.resp.set(nil)
-	s.resp.add(":status", itoa(s.reply.Status))
+	s.resp.set(responseInline, nil)
+	s.resp.add(responseInline, ":status", itoa(s.reply.Status))
 	for _, l := range s.reply.Headers {
-		s.resp.add(l[0], l[1])
+		s.resp.add(responseInline, l[0], l[1])
 	}
-	s.resp.add("content-length", itoa(uint32(len(s.reply.Body))))
+	s.resp.add(responseInline, "content-length", itoa(uint32(len(s.reply.Body))))
 	if len(s.reply.Body) > 0 {
-		s.resp.add("content-type", "text/plain")
+		s.resp.add(responseInline, "content-type", "text/plain")
 	}
 	s.reply.Sent = append(s.reply.Sent[:0], s.reply.Headers...)
 	s.encoding = true
 	vm := s.vm
 	vm.setCurrent(s.id, s)
-	_, err := vm.call(vm.exports.responseHeaders, uint64(s.id), uint64(len(s.resp)), b2u(len(s.reply.Body) == 0))
+	s.respOpen = true
+	r, err := vm.call(vm.exports.responseHeaders, uint64(s.id), uint64(len(s.resp)), b2u(len(s.reply.Body) == 0))
+	s.respOpen = Action(r) != ActionContinue
 	s.encoding = false
 	if s.direct {
 		return err
@@ -143,15 +153,16 @@ func (s *Stream) RequestHeaderMap() [][2]string { return s.req }
 // plugin sends a local reply here, Local reports it and it replaces the
 // upstream's response.
 func (s *Stream) ResponseHeaders(lines [][2]string, endOfStream bool) (Action, error) {
-	s.resp.set(lines)
 	if s.replied || !s.created {
 		return ActionContinue, nil
 	}
+	s.resp.set(responseInline, lines)
 	vm := s.vm
 	vm.setCurrent(s.id, s)
-	s.responding = true
+	s.responding, s.respOpen = true, true
 	r, err := vm.call(vm.exports.responseHeaders, uint64(s.id), uint64(len(s.resp)), b2u(endOfStream))
 	s.responding = false
+	s.respOpen = Action(r) != ActionContinue
 	return Action(r), err
 }
 
@@ -180,7 +191,9 @@ func (s *Stream) Close() error {
 	var err error
 	if s.created {
 		vm.setCurrent(s.id, s)
+		s.logging = true
 		_, err = vm.call(vm.exports.onLog, uint64(s.id))
+		s.logging = false
 		if err == nil {
 			_, err = vm.call(vm.exports.onDone, uint64(s.id))
 		}

@@ -120,8 +120,8 @@ func onRequestHeaders(id, n, eos uint32) uint32 {
 		header(0, "x-probe-alloc-call") // this lookup's allocation makes the call
 	}
 	if name, _, _, _ := header(0, "x-probe-read"); name != "" {
-		_, st, ptr, size := header(0, name)
-		logf("read " + strconv.Itoa(int(st)) + " " + strconv.Itoa(int(ptr)) + " " + strconv.Itoa(int(size)))
+		v, st, ptr, size := header(0, name)
+		logf("read " + strconv.Itoa(int(st)) + " " + strconv.Itoa(int(ptr)) + " " + strconv.Itoa(int(size)) + " " + v)
 	}
 	if v, _, _, _ := header(0, "x-probe-local"); v != "" {
 		status, _ := strconv.Atoi(v)

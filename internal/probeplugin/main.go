@@ -11,7 +11,9 @@
 //     the named function (proxy_log, sched_yield, random_get, poll_oneoff,
 //     fd_write), to probe the host's restricted-call lists;
 //   - x-probe-read: <name> reads that request header with
-//     proxy_get_header_map_value and logs "read <status> <ptr> <size>".
+//     proxy_get_header_map_value and logs "read <status> <ptr> <size> <value>";
+//   - its configuration is read at proxy_on_configure and logged as
+//     "config <status> <ptr> <size>".
 //
 // It counts its allocator calls (export probe_allocs) so tests can see
 // whether the host called the allocator for empty data.
