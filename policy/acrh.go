@@ -20,9 +20,19 @@ func (s *Set) checkHeaders(p *compiledPolicy, r *Request, d *Decision) (string, 
 	}
 	start := d.nbuf
 	count := 0
+	// Envoy hands the plugin every ACRH line joined into one with ","
+	// (wasmhost/inline.go): commas are counted with one per extra line, so a
+	// request is decided the same whether its host joined the lines or not.
+	commas := len(r.ACRH) - 1
 	for _, line := range r.ACRH {
 		for i := 0; i < len(line); {
 			if c := line[i]; c == ',' || c == ' ' || c == '\t' {
+				if c == ',' {
+					if commas++; commas > MaxACRHCommas {
+						d.nbuf = start
+						return "", DetailTooManyHeaders
+					}
+				}
 				i++
 				continue
 			}

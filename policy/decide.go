@@ -47,9 +47,11 @@ func (s *Set) noOrigin(p *compiledPolicy, d *Decision) {
 // checkOrigin applies the origin rules shared by preflights and actual requests.
 func checkOrigin(p *compiledPolicy, r *Request) Detail {
 	switch {
-	case r.Origins > 1:
-		// Browsers send one Origin; several lines (or a comma-joined value,
-		// which never matches an exact origin) are never reflected.
+	case r.Origins > 1 || strings.IndexByte(r.Origin, ',') >= 0:
+		// Browsers send one Origin, and a serialized origin has no comma.
+		// Several lines, or the one comma-joined line Envoy makes of them
+		// (wasmhost/inline.go), are refused alike, even by a policy that
+		// allows every origin.
 		return DetailOriginRepeated
 	case len(r.Origin) > MaxOriginBytes:
 		return DetailOriginTooLong

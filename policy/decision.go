@@ -9,6 +9,7 @@ const (
 	MaxMethodBytes   = 64                                                               // longer Access-Control-Request-Method values are rejected
 	MaxACRHBytes     = 4096                                                             // Access-Control-Request-Headers, all lines together
 	MaxACRHElements  = 64                                                               // names in Access-Control-Request-Headers
+	MaxACRHCommas    = 2 * MaxACRHElements                                              // commas, counting one per extra line (Envoy joins lines with ",")
 	maxEchoBytes     = MaxOriginBytes + MaxMethodBytes + MaxACRHBytes + MaxACRHElements // + commas joining lines
 	maxDecisionLines = 10
 )

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"strconv"
+	"strings"
 	"unsafe"
 )
 
@@ -33,7 +34,15 @@ func (d *Decision) refuse(v string) {
 // Requested headers are recorded by checkHeaders, which knows the element.
 func (d *Decision) refuseFrom(r *Request) {
 	switch d.Detail {
-	case DetailOriginNotAllowed, DetailOriginRepeated, DetailOriginTooLong:
+	case DetailOriginRepeated:
+		// Name the first origin, also when the host joined the lines with ","
+		// (Envoy does: wasmhost/inline.go).
+		first := r.Origin
+		if i := strings.IndexByte(first, ','); i >= 0 {
+			first = first[:i]
+		}
+		d.refuse(first)
+	case DetailOriginNotAllowed, DetailOriginTooLong:
 		d.refuse(r.Origin)
 	case DetailMethodNotAllowed, DetailMethodMalformed, DetailMethodForbidden:
 		d.refuse(r.ACRM)

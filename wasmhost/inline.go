@@ -37,5 +37,5 @@ var responseInline = inlineSet{
 	"access-control-allow-methods": true, "access-control-allow-headers": true,
 	"access-control-max-age": true, "access-control-expose-headers": true,
 	"access-control-allow-private-network": true,
-	"vary": true, "etag": true, "content-encoding": true,
+	"vary":                                 true, "etag": true, "content-encoding": true,
 }
