@@ -6,7 +6,7 @@ FUZZTIME  ?= 30s
 BENCHCOUNT ?= 6
 BENCHTIME ?= 300ms
 
-.PHONY: help build test check bench fuzz run oci clean
+.PHONY: help build test check bench benchmarks-md fuzz run oci clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -28,11 +28,24 @@ check: ## gofmt, go vet, go mod tidy (must leave a clean tree), then every test
 	@git diff --exit-code -- go.mod go.sum || { echo "go mod tidy changed go.mod/go.sum: commit the result"; exit 1; }
 	$(MAKE) test
 
-bench: build ## benchmark suite (-benchmem -count BENCHCOUNT) -> build/bench.txt, benchstat, BENCHMARKS.md
-	@mkdir -p build
+bench: build ## benchmarks in wazero and (with node) V8 -> build/bench-all.txt, build/benchstat.txt, build/BENCHMARKS.md
+	@mkdir -p build/v8
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) -benchtime $(BENCHTIME) ./bench | tee build/bench.txt
-	$(GO) tool benchstat build/bench.txt > build/benchstat.txt
-	$(GO) run ./internal/benchreport -in build/bench.txt -benchstat build/benchstat.txt -out BENCHMARKS.md
+	@if command -v node >/dev/null 2>&1; then \
+		echo "V8: node $$(node --version) --no-liftoff bench/v8bench.mjs"; \
+		V8_CASES=$(CURDIR)/build/v8/cases.json $(GO) test -count=1 -run '^TestWriteV8Cases$$' ./bench && \
+		node --no-liftoff bench/v8bench.mjs build/v8/cases.json $(BENCHCOUNT) | tee build/bench-v8.txt; \
+	else \
+		echo "make bench: V8 benchmark SKIPPED: node not found (install Node.js 20 or newer, e.g. Debian's nodejs)" | tee build/bench-v8.txt; \
+	fi
+	cat build/bench.txt build/bench-v8.txt > build/bench-all.txt
+	$(GO) tool benchstat build/bench-all.txt > build/benchstat.txt
+	$(GO) run ./internal/benchreport -in build/bench-all.txt -benchstat build/benchstat.txt -notes BENCHMARKS.md -out build/BENCHMARKS.md
+	@echo "make bench: report in build/BENCHMARKS.md; 'make benchmarks-md' copies it into the tracked BENCHMARKS.md"
+
+benchmarks-md: ## update the tracked BENCHMARKS.md from the results of the last make bench (build/)
+	@test -f build/bench-all.txt -a -f build/benchstat.txt || { echo "benchmarks-md: no results in build/: run make bench first"; exit 1; }
+	$(GO) run ./internal/benchreport -in build/bench-all.txt -benchstat build/benchstat.txt -notes BENCHMARKS.md -out BENCHMARKS.md
 
 fuzz: ## run every fuzz target for FUZZTIME each
 	@for t in $$($(GO) test -list '^Fuzz' ./policy/ | grep '^Fuzz'); do \

@@ -2,6 +2,8 @@ package bench
 
 import (
 	"context"
+	"io/fs"
+	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -94,4 +96,52 @@ func BenchmarkWasmMemoryAfter1MStreams(b *testing.B) {
 	}
 	b.ReportMetric(float64(vm.MemoryBytes()), "linear-mem-bytes")
 	b.ReportMetric(float64(vm.LiveStreams()), "live-streams")
+}
+
+// BenchmarkVMMemory reports one VM's linear memory after instantiate,
+// _initialize and configure with 10 and 10,000 origins, and the size of the
+// module's compiled code as wazero's compilation cache stores it (code is
+// shared by the VMs of a process; memory is per VM, and Envoy runs one VM per
+// worker thread).
+func BenchmarkVMMemory(b *testing.B) {
+	dir := b.TempDir()
+	ctx := context.Background()
+	e, err := wasmhost.NewEngine(ctx, wasmhost.Options{CacheDir: dir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer e.Close(ctx)
+	m, err := e.Compile(ctx, testwasm.Build(b, testwasm.Plugin))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var code int64
+	err = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			info, err := d.Info()
+			if err == nil {
+				code += info.Size()
+			}
+		}
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range []int{10, 10000} {
+		config := []byte(policytest.ManyOrigins(n))
+		b.Run("Origins"+strconv.Itoa(n), func(b *testing.B) {
+			var mem uint32
+			for i := 0; i < b.N; i++ {
+				vm, err := m.NewVM(ctx, wasmhost.VMConfig{PluginConfig: config})
+				if err != nil {
+					b.Fatal(err)
+				}
+				mem = vm.MemoryBytes()
+				vm.Close()
+			}
+			b.ReportMetric(float64(mem), "linear-mem-bytes")
+			b.ReportMetric(float64(code), "code-bytes")
+		})
+	}
 }

@@ -56,12 +56,13 @@ func stream(b testing.TB, vm *wasmhost.VM, c *benchCase) {
 }
 
 // benchStreams reports ns per whole stream (context create, both header
-// phases, log, done, delete), host calls and guest allocations per stream,
-// and linear memory at the end.
+// phases, log, done, delete), host calls, wasm calls (guest functions plus
+// host functions called) and guest allocations per stream, and linear memory
+// at the end.
 func benchStreams(b *testing.B, pkg string) {
 	for _, c := range cases() {
 		b.Run(c.name, func(b *testing.B) {
-			vm, err := module(b, pkg).NewVM(context.Background(), wasmhost.VMConfig{PluginConfig: []byte(c.config)})
+			vm, err := module(b, pkg).NewVM(context.Background(), wasmhost.VMConfig{PluginConfig: pluginConfig(pkg, &c)})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -80,6 +81,10 @@ func benchStreams(b *testing.B, pkg string) {
 				b.ReportMetric(float64(vm.GuestMallocs()-mallocs)/float64(b.N), "guest-allocs/op")
 			}
 			b.ReportMetric(float64(vm.MemoryBytes()), "linear-mem-bytes")
+			// Counted on a separate VM with a function listener, so the
+			// listener never slows the timed loop above.
+			n, _ := countCalls(b, pkg, testwasm.Build(b, pkg), &c, false)
+			b.ReportMetric(n.total(), "wasmcalls/op")
 		})
 	}
 }
@@ -89,3 +94,7 @@ func BenchmarkWasmStream(b *testing.B) { benchStreams(b, testwasm.Plugin) }
 // The cost floor: the same streams through a plugin whose exports return at
 // once (no config, no header reads).
 func BenchmarkEmptyPluginStream(b *testing.B) { benchStreams(b, testwasm.EmptyPlugin) }
+
+// The per-case floor: the same streams through internal/floorplugin, which
+// makes the filter's host calls for the case with constant data and no logic.
+func BenchmarkFloorPluginStream(b *testing.B) { benchStreams(b, testwasm.FloorPlugin) }

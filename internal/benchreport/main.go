@@ -1,10 +1,12 @@
-// Command benchreport turns the raw output of `make bench` into
-// BENCHMARKS.md: medians per benchmark, ratios side by side, the targets of
-// issue #5 marked met or missed, and benchstat's summary. The hand-written
-// part of BENCHMARKS.md between <!-- notes:start --> and <!-- notes:end -->
-// is kept.
+// Command benchreport turns the raw output of `make bench` (wazero and V8)
+// into a report: medians per benchmark, each plugin beside its floor and the
+// empty plugin, wasm calls per stream, the targets of design.md marked met or
+// missed, and benchstat's summary. The hand-written analysis between
+// <!-- notes:start --> and <!-- notes:end --> is taken from -notes.
+// `make bench` writes build/BENCHMARKS.md; only `make benchmarks-md` writes
+// the tracked BENCHMARKS.md.
 //
-//	go run ./internal/benchreport -in build/bench.txt -benchstat build/benchstat.txt -out BENCHMARKS.md
+//	go run ./internal/benchreport -in build/bench-all.txt -benchstat build/benchstat.txt -notes BENCHMARKS.md -out build/BENCHMARKS.md
 package main
 
 import (
@@ -84,9 +86,10 @@ func (r *results) median(name, unit string) (float64, bool) {
 }
 
 func main() {
-	in := flag.String("in", "build/bench.txt", "raw `go test -bench` output")
+	in := flag.String("in", "build/bench-all.txt", "raw `go test -bench` output (bench/v8bench.mjs prints the same format)")
 	stat := flag.String("benchstat", "build/benchstat.txt", "benchstat's summary of the same file")
-	out := flag.String("out", "BENCHMARKS.md", "report to write")
+	out := flag.String("out", "build/BENCHMARKS.md", "report to write")
+	notesFrom := flag.String("notes", "BENCHMARKS.md", "file whose hand-written analysis the report keeps")
 	cmd := flag.String("cmd", "make bench", "the command that produced the figures")
 	flag.Parse()
 	f, err := os.Open(*in)
@@ -106,7 +109,7 @@ func main() {
 		fail(err)
 	}
 	notes := defaultNotes
-	if old, err := os.ReadFile(*out); err == nil {
+	if old, err := os.ReadFile(*notesFrom); err == nil {
 		if n, ok := between(string(old), notesStart, notesEnd); ok {
 			notes = n
 		}

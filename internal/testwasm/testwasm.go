@@ -23,6 +23,8 @@ const (
 	DecidePlugin = "github.com/cors-wasm/cors-wasm/internal/decideplugin"
 	// ProbePlugin logs its callbacks and probes host behaviour on request.
 	ProbePlugin = "github.com/cors-wasm/cors-wasm/internal/probeplugin"
+	// FloorPlugin makes the host calls its configuration script lists, and nothing else.
+	FloorPlugin = "github.com/cors-wasm/cors-wasm/internal/floorplugin"
 )
 
 var (

@@ -1,0 +1,97 @@
+package bench
+
+import (
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/cors-wasm/cors-wasm/internal/testwasm"
+)
+
+// TestWasmCallsReport logs the calls per stream of every case and plugin,
+// and with CALLS_BY_FUNCTION=1 where they go, function by function (from a
+// build that keeps the name section):
+//
+//	CALLS_BY_FUNCTION=1 go test -run TestWasmCallsReport -v ./bench
+func TestWasmCallsReport(t *testing.T) {
+	byName := os.Getenv("CALLS_BY_FUNCTION") != ""
+	for _, pkg := range []string{testwasm.Plugin, testwasm.FloorPlugin, testwasm.EmptyPlugin} {
+		wasm := testwasm.Build(t, pkg)
+		if byName {
+			wasm = buildNamed(t, pkg)
+		}
+		for _, c := range cases() {
+			n, names := countCalls(t, pkg, wasm, &c, byName)
+			t.Logf("%-22s %-26s %6.1f calls/stream (%5.1f guest + %4.1f host)", pkg[strings.LastIndex(pkg, "/")+1:], c.name, n.total(), n.guest, n.host)
+			keys := slices.Collect(maps.Keys(names))
+			sort.Slice(keys, func(i, j int) bool {
+				a, b := names[keys[i]], names[keys[j]]
+				return a > b || a == b && keys[i] < keys[j]
+			})
+			for _, k := range keys {
+				t.Logf("    %6.2f %s", float64(names[k])/100, k)
+			}
+		}
+	}
+}
+
+// TestFloorMatchesFilter keeps the floor plugin honest: per case, its
+// streams call the same host functions as many times as the filter's do.
+// Host calls are told apart by the guest's import wrappers, which both
+// modules name after the ABI function (proxyGetHeaderMapValue, ...).
+func TestFloorMatchesFilter(t *testing.T) {
+	cors, floor := buildNamed(t, testwasm.Plugin), buildNamed(t, testwasm.FloorPlugin)
+	for _, c := range cases() {
+		t.Run(c.name, func(t *testing.T) {
+			_, a := countCalls(t, testwasm.Plugin, cors, &c, true)
+			_, b := countCalls(t, testwasm.FloorPlugin, floor, &c, true)
+			if x, y := hostCalls(a), hostCalls(b); !maps.Equal(x, y) {
+				t.Errorf("host calls per 100 streams differ:\n filter %v\n floor  %v", x, y)
+			}
+		})
+	}
+}
+
+// hostCalls keeps the import wrappers of a per-function count, by ABI name.
+func hostCalls(byName map[string]uint64) map[string]uint64 {
+	out := map[string]uint64{}
+	for name, n := range byName {
+		short := name[strings.LastIndex(name, ".")+1:]
+		if strings.HasPrefix(short, "proxy") && !strings.HasPrefix(short, "proxyOn") && !strings.HasPrefix(short, "proxy_") {
+			out[short] += n
+		}
+	}
+	return out
+}
+
+var (
+	namedMu sync.Mutex
+	named   = map[string][]byte{}
+)
+
+// buildNamed builds pkg keeping its name section, for per-function counts.
+func buildNamed(t testing.TB, pkg string) []byte {
+	namedMu.Lock()
+	defer namedMu.Unlock()
+	if b, ok := named[pkg]; ok {
+		return b
+	}
+	out := filepath.Join(t.TempDir(), "named.wasm")
+	cmd := exec.Command("go", "build", "-buildmode=c-shared", "-trimpath", "-o", out, pkg)
+	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building %s: %v\n%s", pkg, err, b)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	named[pkg] = b
+	return b
+}

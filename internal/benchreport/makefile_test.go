@@ -1,0 +1,57 @@
+package main
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// recipe returns the recipe lines of a Makefile target.
+func recipe(makefile, target string) ([]string, bool) {
+	var lines []string
+	in := false
+	for _, l := range strings.Split(makefile, "\n") {
+		switch {
+		case strings.HasPrefix(l, target+":"):
+			in = true
+		case in && strings.HasPrefix(l, "\t"):
+			lines = append(lines, l)
+		case in:
+			return lines, true
+		}
+	}
+	return lines, in
+}
+
+// Issue 11 point 7: `make bench` writes its results under build/ and never
+// the tracked BENCHMARKS.md; only `make benchmarks-md` does.
+func TestMakeBenchLeavesBenchmarksMd(t *testing.T) {
+	b, err := os.ReadFile("../../Makefile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk := string(b)
+	bench, ok := recipe(mk, "bench")
+	if !ok {
+		t.Fatal("no bench target")
+	}
+	wrote := false
+	for _, l := range bench {
+		if strings.Contains(l, "benchreport") {
+			if !strings.Contains(l, "-out build/") {
+				t.Errorf("make bench writes its report outside build/: %s", strings.TrimSpace(l))
+			}
+			wrote = true
+		}
+		if strings.Contains(l, "> BENCHMARKS.md") || strings.Contains(l, "-out BENCHMARKS.md") {
+			t.Errorf("make bench writes BENCHMARKS.md: %s", strings.TrimSpace(l))
+		}
+	}
+	if !wrote {
+		t.Error("make bench does not run benchreport")
+	}
+	md, ok := recipe(mk, "benchmarks-md")
+	if !ok || !strings.Contains(strings.Join(md, "\n"), "-out BENCHMARKS.md") {
+		t.Errorf("no benchmarks-md target writing BENCHMARKS.md: %q", md)
+	}
+}
