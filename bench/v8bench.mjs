@@ -354,6 +354,7 @@ if (failed) {
   process.exit(1);
 }
 console.log(`# v8bench: ${input.cases.length} cases x ${plugins.length} plugins agree with wazero; node ${process.version}, flags ${process.execArgv.join(" ")}`);
+if (rounds === 0) process.exit(0); // check only
 
 // Warm up (TurboFan compiles each function on its first calls), then
 // calibrate: streams per batch so that a batch takes about batchMs, from the

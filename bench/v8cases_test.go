@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/cors-wasm/cors-wasm/internal/testwasm"
@@ -44,23 +46,52 @@ type v8File struct {
 
 // TestWriteV8Cases writes the V8 benchmark's input when V8_CASES names a
 // file (make bench does): the modules next to it, and per case the outcome
-// in wasmhost. Without V8_CASES it only checks that every case runs.
+// in wasmhost.
 func TestWriteV8Cases(t *testing.T) {
 	out := os.Getenv("V8_CASES")
-	plugins := map[string]string{"cors": testwasm.Plugin, "floor": testwasm.FloorPlugin, "empty": testwasm.EmptyPlugin}
-	f := v8File{Modules: map[string]string{}, Memory: map[string]string{
-		"Origins10": policytest.ManyOrigins(10), "Origins10000": policytest.ManyOrigins(10000)}}
-	for name, pkg := range plugins {
-		if out == "" {
-			continue
+	if out == "" {
+		t.Skip("V8_CASES not set: make bench sets it")
+	}
+	writeV8Cases(t, out, cases(), true)
+}
+
+// TestV8AgreesWithWazero runs bench/v8bench.mjs in check-only mode (no
+// timing): the JS host must give every case the answer and the host calls
+// the wasmhost run gave.
+func TestV8AgreesWithWazero(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node not found: the V8 benchmark is not checked")
+	}
+	var small []benchCase
+	for _, c := range cases() {
+		if c.name != "AdversarialACRH1MiB" && c.name != "Origins10000" {
+			small = append(small, c)
 		}
+	}
+	path := filepath.Join(t.TempDir(), "cases.json")
+	writeV8Cases(t, path, small, false)
+	out, err := exec.Command(node, "--no-liftoff", "v8bench.mjs", path, "0").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "agree with wazero") {
+		t.Fatalf("v8bench.mjs: %v\n%s", err, out)
+	}
+}
+
+// writeV8Cases writes the cases, the modules and their wasmhost outcomes.
+func writeV8Cases(t *testing.T, out string, cs []benchCase, withMemory bool) {
+	plugins := map[string]string{"cors": testwasm.Plugin, "floor": testwasm.FloorPlugin, "empty": testwasm.EmptyPlugin}
+	f := v8File{Modules: map[string]string{}, Memory: map[string]string{}}
+	if withMemory {
+		f.Memory = map[string]string{"Origins10": policytest.ManyOrigins(10), "Origins10000": policytest.ManyOrigins(10000)}
+	}
+	for name, pkg := range plugins {
 		path := filepath.Join(filepath.Dir(out), name+".wasm")
 		if err := os.WriteFile(path, testwasm.Build(t, pkg), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		f.Modules[name] = path
 	}
-	for _, c := range cases() {
+	for _, c := range cs {
 		vc := v8Case{Name: c.name, Config: c.config, Floor: c.floor, Request: c.req, Upstream: c.upstream, Want: map[string]v8Outcome{}}
 		for _, name := range []string{"cors", "floor"} {
 			pkg := plugins[name]
@@ -79,10 +110,7 @@ func TestWriteV8Cases(t *testing.T) {
 		}
 		f.Cases = append(f.Cases, vc)
 	}
-	if out == "" {
-		return
-	}
-	b, err := json.MarshalIndent(f, "", " ")
+	b, err := json.Marshal(f)
 	if err != nil {
 		t.Fatal(err)
 	}
