@@ -208,3 +208,55 @@ func TestReadmeQuickStartAgainstMakeRun(t *testing.T) {
 	}
 	ln.Close()
 }
+
+// README names the Go version go.mod requires, and no other.
+func TestReadmeGoVersionMatchesGoMod(t *testing.T) {
+	mod, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^go (\d+\.\d+)(\.\d+)?$`).FindSubmatch(mod)
+	if m == nil {
+		t.Fatal("go.mod has no go directive")
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "Go " + string(m[1]) + " or newer (go.mod says `go " + string(m[1]) + string(m[2]) + "`)"
+	if !strings.Contains(string(readme), want) {
+		t.Errorf("README does not say %q", want)
+	}
+	for _, v := range regexp.MustCompile(`\bGo \(?(1\.\d+)`).FindAllSubmatch(readme, -1) {
+		if string(v[1]) != string(m[1]) {
+			t.Errorf("README names Go %s; go.mod requires %s", v[1], m[1])
+		}
+	}
+}
+
+// README quotes the line `make test` prints when the browser suite skips;
+// e2e's TestBrowserSkipIsReportedAndFailsUnderCI checks the suite writes it.
+func TestReadmeQuotesTheBrowserSkipLine(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile("../../e2e/browser_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`const browserSkip = "([^"]+)"`).FindSubmatch(src)
+	if m == nil {
+		t.Fatal("e2e/browser_test.go no longer defines browserSkip")
+	}
+	if !strings.Contains(string(readme), "\n"+string(m[1])+"\n") {
+		t.Errorf("README does not quote the SKIP line on its own line: %s", m[1])
+	}
+	mk, err := os.ReadFile("../../Makefile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(mk), "CORS_WASM_SKIP_REPORT=") {
+		t.Error("make test no longer collects the skip report")
+	}
+}
