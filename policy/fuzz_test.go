@@ -134,6 +134,9 @@ func FuzzLoad(f *testing.F) {
 		f.Add([]byte(cfg))
 	}
 	f.Add([]byte(policyAllOptions))
+	for _, r := range policy.RegexTableConfigs(f) {
+		f.Add([]byte(r))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		set, err := policy.Load(data)
 		if (set == nil) == (err == nil) {

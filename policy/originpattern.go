@@ -136,6 +136,9 @@ func checkHost(host string, sub bool) string {
 		return "empty host"
 	}
 	if strings.HasPrefix(host, "[") {
+		if len(host) < 2 || !strings.HasSuffix(host, "]") {
+			return "malformed IPv6 address"
+		}
 		if sub {
 			return "a wildcard cannot stand in front of an IP address"
 		}

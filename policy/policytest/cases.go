@@ -194,6 +194,20 @@ var Cases = []Case{
 		Upstream: [][2]string{{"access-control-allow-origin", "*"}, {"access-control-expose-headers", "x-upstream"}},
 		Want:     actualOK("strict", App, "access-control-expose-headers: x-upstream", varyOrigin)},
 
+	// Origin regexes (issue 11): what the checker accepts allows only what its author wrote.
+	{Name: "regex: subdomains with credentials", Config: "regexes", Headers: [][2]string{origin("https://a.b.example.com")},
+		Want: actualOK("rx", "https://a.b.example.com", "access-control-allow-credentials: true", varyOrigin)},
+	{Name: "regex: loopback http on any port with credentials", Config: "regexes", Headers: [][2]string{origin("http://localhost:5173")},
+		Want: actualOK("rx", "http://localhost:5173", "access-control-allow-credentials: true", varyOrigin)},
+	{Name: "regex: suffix attack evilexample.com", Config: "regexes", Headers: [][2]string{origin("https://evilexample.com")},
+		Want: actualDisallowed("rx", policy.ReasonOrigin)},
+	{Name: "regex: prefix attack example.com.evil.test", Config: "regexes", Headers: [][2]string{origin("https://a.example.com.evil.test")},
+		Want: actualDisallowed("rx", policy.ReasonOrigin)},
+	{Name: "regex: plain http is not https", Config: "regexes", Headers: [][2]string{origin("http://a.example.com")},
+		Want: actualDisallowed("rx", policy.ReasonOrigin)},
+	{Name: "regex: comma-joined value never reaches a regex", Config: "regexes", Headers: [][2]string{origin("https://evil.test, https://a.example.com")},
+		Want: actualDisallowed("rx", policy.ReasonOrigin)},
+
 	// Preflights.
 	{Name: "preflight allowed", Config: "basic", Method: "OPTIONS", Headers: [][2]string{origin(App), acrm("PUT"), acrh("content-type,x-request-id")},
 		Want: preflightOK("api", 200, basicPreflightOK...)},

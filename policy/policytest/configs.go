@@ -42,6 +42,10 @@ var Configs = map[string]string{
 		"allow_methods":["PUT"],"allow_headers":["content-type"]}],"debug_headers":true}`,
 	// shadow: decide and count, change nothing.
 	"shadow": `{"policies":[{"name":"trial","allow_origins":["https://app.example.com"],"mode":"shadow"}]}`,
+	// regexes: origin regexes the checker accepts with credentials (issue 11).
+	"regexes": `{"policies":[{"name":"rx",
+		"allow_origin_regexes":["^https://.*\\.example\\.com$","^http://localhost(:[0-9]+)?$"],
+		"allow_credentials":true}]}`,
 	// routes: policy selection by host and path; anything else passes untouched.
 	"routes": `{"policies":[
 		{"name":"v1","match":{"hosts":["api.example.com","*.example.org"],"path_prefixes":["/v1/"]},

@@ -1,0 +1,439 @@
+package policy
+
+import (
+	"regexp"
+	"regexp/syntax"
+	"strconv"
+	"strings"
+)
+
+// checkOriginRegex compiles one allow_origin_regexes entry and refuses it when
+// it can match an origin outside what its author wrote (cors-rules.md,
+// "Misconfigurations"; issue 11): not anchored at both ends of every
+// alternative, an unescaped ".", a host whose registrable domain is not fully
+// written (every origin, a public suffix such as .com or github.io, a suffix
+// such as "example.com" without the dot in front, an open end), or, with
+// credentials, a plain-http origin on a host that is not loopback. The reason
+// names one origin the regex would wrongly allow, checked against the compiled
+// regex itself.
+//
+// The decision is made on the syntax tree, expanded into the finite list of
+// sequences it can match (regexexpand.go): each sequence's scheme is read from
+// the left and its host from the right, since the registrable domain is the
+// host's right end. Regexes only ever see well-formed origins (originmatch.go),
+// so after "://" a host runs to the first ":" and holds only a-z, 0-9, "-", ".".
+func checkOriginRegex(expr string, credentials, insecureOK bool) (*regexp.Regexp, string) {
+	if len(expr) > MaxRegexBytes {
+		return nil, "longer than " + strconv.Itoa(MaxRegexBytes) + " bytes"
+	}
+	tree, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return nil, "not a valid RE2 regex: " + err.Error()
+	}
+	re, err := regexp.Compile(expr)
+	if err != nil {
+		return nil, "not a valid RE2 regex: " + err.Error()
+	}
+	x := &expander{}
+	seqs := x.seqs(tree)
+	switch {
+	case x.unsupported != "":
+		return nil, x.unsupported
+	case x.tooMany:
+		return nil, "too complex to check (more than " + strconv.Itoa(maxSequences) + " alternative cases): split it into several regexes"
+	}
+	rc := &regexChecker{re: re, credentials: credentials && !insecureOK, topAlternation: tree.Op == syntax.OpAlternate}
+	matchable := false
+	for _, seq := range seqs {
+		atoms, begin, end, ok := stripAnchors(seq)
+		if !ok {
+			continue // an anchor in the middle: this case can never match
+		}
+		matchable = true
+		if reason := rc.sequence(atoms, begin, end); reason != "" {
+			return nil, reason
+		}
+	}
+	if !matchable {
+		return nil, "can never match an origin (browsers send lowercase scheme://host[:port])"
+	}
+	return re, ""
+}
+
+// stripAnchors removes the ^ and $ of a sequence and says whether it had
+// them; ok is false when the sequence can match no origin: a ^ after a
+// character, a $ before one, or both anchors around nothing.
+func stripAnchors(seq []item) (atoms []atom, begin, end, ok bool) {
+	for _, it := range seq {
+		switch it.anchor {
+		case syntax.OpBeginText:
+			if len(atoms) > 0 {
+				return nil, false, false, false
+			}
+			begin = true
+		case syntax.OpEndText:
+			end = true
+		default:
+			if end {
+				return nil, false, false, false
+			}
+			atoms = append(atoms, it.atom)
+		}
+	}
+	return atoms, begin, end, len(atoms) > 0 || !begin || !end
+}
+
+// regexChecker checks the sequences of one regex.
+type regexChecker struct {
+	re             *regexp.Regexp
+	credentials    bool // credentials without dangerously_allow_insecure_origins
+	topAlternation bool
+	pieces         map[*syntax.Regexp]*regexp.Regexp
+}
+
+// sequence returns why one expanded case of the regex is unsafe, or "".
+func (rc *regexChecker) sequence(atoms []atom, begin, end bool) string {
+	if !begin || !end {
+		return rc.unanchored(atoms, begin, end)
+	}
+	for i, a := range atoms {
+		if a.loneDot {
+			w := rc.witness(atoms, i, []string{"x", "0", "-"})
+			return `contains an unescaped "." that matches any character` + example(w) + `: write \. for a literal dot`
+		}
+	}
+	h := readHost(atoms)
+	if reason := rc.host(atoms, &h); reason != "" {
+		return reason
+	}
+	if rc.credentials {
+		return rc.plainHTTP(atoms, &h)
+	}
+	return ""
+}
+
+func (rc *regexChecker) unanchored(atoms []atom, begin, end bool) string {
+	base := rc.fill(atoms, -1, "")
+	var cands []string
+	if !end {
+		cands = append(cands, base+".evil.test", base+"evil", base+"0")
+	}
+	if !begin {
+		cands = append(cands, "https://evil"+base, "https://evil."+base, "evil"+base)
+	}
+	w := ""
+	for _, c := range cands {
+		if rc.allows(c) {
+			w = c
+			break
+		}
+	}
+	if rc.topAlternation {
+		return "each alternative must be anchored: ^ and $ bind tighter than |, so ^a|b$ means (^a)|(b$); write ^(a|b)$" + example(w)
+	}
+	return "must be anchored: start with ^ and end with $ (unanchored regexes match origins that merely contain the text" + exampleInParens(w) + ")"
+}
+
+// hostShape is what a sequence says about the host of the origins it matches.
+type hostShape struct {
+	sep           bool   // the sequence has a literal "://"
+	from, end     int    // atoms[from:end] make the host
+	fixed         bool   // the host is literal
+	host          string // the literal host, when fixed
+	open          int    // index of the rightmost non-literal atom of the host
+	tail          string // the literal characters right of atoms[open]
+	numeric       bool   // only digits and dots: an IPv4 address
+	loopbackTail  bool   // every host ends in .localhost
+	loopbackRange bool   // an IPv4 address in 127.0.0.0/8
+}
+
+// readHost locates the host of a sequence: after the literal "://" (or, with
+// none, anywhere) up to the first literal ":" that can only start a port.
+func readHost(atoms []atom) hostShape {
+	h := hostShape{end: len(atoms)}
+	for i := 0; i+2 < len(atoms); i++ {
+		if atoms[i].isLit(':') && atoms[i+1].isLit('/') && atoms[i+2].isLit('/') {
+			h.sep, h.from = true, i+3
+			break
+		}
+	}
+	for i := h.from; i < len(atoms); i++ {
+		if i == h.from && atoms[i].isLit('[') {
+			// IPv6: the host runs to "]".
+			for j := i; j < len(atoms); j++ {
+				if atoms[j].isLit(']') {
+					h.end = j + 1
+					break
+				}
+			}
+			break
+		}
+		if atoms[i].isLit(':') && (h.sep || portOnly(atoms[i+1:])) {
+			h.end = i
+			break
+		}
+	}
+	h.open = h.end - 1
+	for h.open >= h.from && atoms[h.open].node == nil {
+		h.open--
+	}
+	h.fixed = h.open < h.from
+	var tail strings.Builder
+	for _, a := range atoms[h.open+1 : h.end] {
+		tail.WriteByte(a.lit)
+	}
+	h.tail = tail.String()
+	if h.fixed {
+		h.host = h.tail
+	}
+	h.numeric = h.sep
+	for _, a := range atoms[h.from:h.end] {
+		if a.node == nil && !setOf(digitChars+".").has(a.lit) || a.node != nil && !a.chars.only(digitChars+".") {
+			h.numeric = false
+		}
+	}
+	return h
+}
+
+// portOnly reports whether atoms can only spell digits.
+func portOnly(atoms []atom) bool {
+	for _, a := range atoms {
+		if a.node == nil && (a.lit < '0' || a.lit > '9') || a.node != nil && !a.chars.only(digitChars) {
+			return false
+		}
+	}
+	return len(atoms) > 0
+}
+
+func (a *atom) isLit(c byte) bool { return a.node == nil && a.lit == c }
+
+// host refuses a sequence whose hosts are not all under one registrable domain
+// written out in the regex.
+func (rc *regexChecker) host(atoms []atom, h *hostShape) string {
+	if h.fixed {
+		return ""
+	}
+	if h.numeric {
+		if octets := literalOctets(atoms[h.from:h.end]); privateIPv4Prefix(octets) {
+			h.loopbackRange = octets[0] == "127"
+			return ""
+		}
+		w := rc.witness(atoms, h.open, []string{"8.8.8.8", "8.8.8", "8.8", "8", "1", "0"})
+		return "can match IP addresses outside a private range" + example(w) + ": write the addresses out, or fix the leading octets"
+	}
+	if h.sep && h.from < h.end && atoms[h.from].isLit('[') {
+		w := rc.witness(atoms, h.open, []string{"1", "a", "0"})
+		return "can match IPv6 addresses it does not write out" + example(w)
+	}
+	a := &atoms[h.open]
+	t := h.tail
+	aligned := strings.HasPrefix(t, ".") || a.last != 0 && a.last.only(".")
+	domain := ""
+	switch {
+	case aligned:
+		domain = strings.TrimPrefix(t, ".")
+	case strings.IndexByte(t, '.') >= 0:
+		domain = t[strings.IndexByte(t, '.')+1:]
+	}
+	if domain == "localhost" || strings.HasSuffix(domain, ".localhost") {
+		h.loopbackTail = true
+		return ""
+	}
+	if domain != "" && checkHost(domain, false) == "" && !isPublicSuffix(domain) {
+		return "" // every host is domain or a subdomain of it: a registrable domain written in full
+	}
+	switch {
+	case t == "" || t == ".":
+		if h.open == h.from {
+			w := rc.witness(atoms, h.open, []string{"evil.test", "https://evil.test", "http://evil.test", "evil", "x", "0"})
+			if rc.credentials {
+				return "matches origins on any domain" + example(w) + `: with allow_credentials that is "*" with credentials in disguise, which would let every site read credentialed responses; list the origins`
+			}
+			return "matches origins on any domain" + example(w) + `: list the origins, or allow every origin with allow_origins ["*"]`
+		}
+		w := rc.witness(atoms, h.open, []string{".evil.test", "evil.test", "evil", "x", "0", "1"})
+		return "can match hosts outside the domains it names" + example(w) + `: end the host with a literal registrable domain, as in \.example\.com$`
+	case aligned:
+		w := rc.witness(atoms, h.open, []string{"evil.", "evil", "x.", "x", "0.", "0", "1"})
+		return "spreads over the public suffix " + strconv.Quote(domain) + ", where anyone can register a site" + example(w) +
+			`: name your own domain under it, as in ^https://([a-z0-9-]+\.)*mysite\.` + regexp.QuoteMeta(domain) + "$"
+	}
+	w := rc.witness(atoms, h.open, []string{"evil", "evil-", "x", "0", "-"})
+	return "matches any host ending in " + strconv.Quote(t) + ", not only its subdomains" + example(w) +
+		`: put \. in front of the domain, as in ^https://([a-z0-9-]+\.)*example\.com$`
+}
+
+// literalOctets is the complete octets an IPv4 pattern starts with literally.
+func literalOctets(atoms []atom) []string {
+	var b strings.Builder
+	for _, a := range atoms {
+		if a.node != nil {
+			break
+		}
+		b.WriteByte(a.lit)
+	}
+	parts := strings.Split(b.String(), ".")
+	return parts[:len(parts)-1]
+}
+
+// privateIPv4Prefix reports whether addresses starting with these octets are
+// all loopback, private (RFC 1918) or link-local: a range no one else can hold.
+func privateIPv4Prefix(octets []string) bool {
+	if len(octets) == 0 {
+		return false
+	}
+	switch octets[0] {
+	case "10", "127":
+		return true
+	}
+	if len(octets) < 2 {
+		return false
+	}
+	second, err := strconv.Atoi(octets[1])
+	return err == nil && (octets[0] == "192" && second == 168 || octets[0] == "169" && second == 254 || octets[0] == "172" && second >= 16 && second <= 31)
+}
+
+// plainHTTP refuses, with credentials, a sequence that can match http:// on a
+// host that is not loopback (http on loopback is a secure context).
+func (rc *regexChecker) plainHTTP(atoms []atom, h *hostShape) string {
+	var w string
+	if h.sep {
+		scheme, literal := "", true
+		for _, a := range atoms[:h.from-3] {
+			literal = literal && a.node == nil
+			scheme += string(a.lit)
+		}
+		switch {
+		case literal && scheme != "http":
+			return ""
+		case literal:
+			if h.fixed && isLoopbackHost(h.host) || h.loopbackTail || h.loopbackRange {
+				return ""
+			}
+			if w = rc.fill(atoms, -1, ""); !rc.allows(w) {
+				if h.fixed {
+					return "" // this case spells no well-formed origin
+				}
+				w = rc.witness(atoms, h.open, []string{"a", "evil", "x", "0", "a.", "1"})
+			}
+		default:
+			c := "http://" + rc.fillRange(atoms[h.from:])
+			if !rc.allows(c) || isLoopbackOrigin(c) {
+				return ""
+			}
+			w = c
+		}
+	} else {
+		for i := range atoms {
+			if atoms[i].node == nil {
+				continue
+			}
+			for _, c := range []string{"http://a", "http://a.", "http://evil.", "http://"} {
+				if cand := rc.fill(atoms, i, c); strings.HasPrefix(cand, "http://") && rc.allows(cand) && !isLoopbackOrigin(cand) {
+					w = cand
+					break
+				}
+			}
+			if w != "" {
+				break
+			}
+		}
+		if w == "" {
+			return ""
+		}
+	}
+	return "may match plain-http origins with allow_credentials" + example(w) + ": start it with ^https:// (or http:// and a loopback host), or set dangerously_allow_insecure_origins"
+}
+
+func isLoopbackOrigin(origin string) bool {
+	_, host, _, ok := splitOrigin(origin)
+	return ok && isLoopbackHost(host)
+}
+
+// witness fills atoms[i] with the first candidate the piece accepts that gives
+// an origin the regex matches; "" if none does.
+func (rc *regexChecker) witness(atoms []atom, i int, candidates []string) string {
+	for _, c := range candidates {
+		if !rc.accepts(&atoms[i], c) {
+			continue
+		}
+		if w := rc.fill(atoms, i, c); rc.allows(w) {
+			return w
+		}
+	}
+	return ""
+}
+
+// allows reports whether the matcher would let origin through this regex:
+// well-formed, within the Origin limit, and matched.
+func (rc *regexChecker) allows(origin string) bool {
+	_, _, _, ok := splitOrigin(origin)
+	return ok && len(origin) <= MaxOriginBytes && rc.re.MatchString(origin)
+}
+
+// fill spells a sequence with atoms[i] replaced by s and every other piece by
+// a short string it accepts.
+func (rc *regexChecker) fill(atoms []atom, i int, s string) string {
+	var b strings.Builder
+	for j := range atoms {
+		switch {
+		case atoms[j].node == nil:
+			b.WriteByte(atoms[j].lit)
+		case j == i:
+			b.WriteString(s)
+		default:
+			b.WriteString(rc.short(&atoms[j]))
+		}
+	}
+	return b.String()
+}
+
+func (rc *regexChecker) fillRange(atoms []atom) string { return rc.fill(atoms, -1, "") }
+
+// short is a short string the piece accepts, a letter when it can be one (a
+// dot for an unescaped ".", which its author meant as one).
+func (rc *regexChecker) short(a *atom) string {
+	if a.loneDot {
+		return "."
+	}
+	for _, c := range []string{"a", "0"} {
+		if rc.accepts(a, c) {
+			return c
+		}
+	}
+	return shortest(a.node)
+}
+
+// accepts reports whether the piece matches all of s.
+func (rc *regexChecker) accepts(a *atom, s string) bool {
+	if a.node == nil {
+		return s == string(a.lit)
+	}
+	p := rc.pieces[a.node]
+	if p == nil {
+		var err error
+		if p, err = regexp.Compile(`^(?:` + a.node.String() + `)$`); err != nil {
+			return false
+		}
+		if rc.pieces == nil {
+			rc.pieces = map[*syntax.Regexp]*regexp.Regexp{}
+		}
+		rc.pieces[a.node] = p
+	}
+	return p.MatchString(s)
+}
+
+// example names the origin a regex would wrongly allow, escaped.
+func example(w string) string {
+	if w == "" {
+		return ""
+	}
+	return " (it matches " + Quote(w) + ")"
+}
+
+func exampleInParens(w string) string {
+	if w == "" {
+		return ""
+	}
+	return ", e.g. " + Quote(w)
+}
