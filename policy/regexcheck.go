@@ -88,7 +88,7 @@ type regexChecker struct {
 	re             *regexp.Regexp
 	credentials    bool // credentials without dangerously_allow_insecure_origins
 	topAlternation bool
-	pieces         map[*syntax.Regexp]*regexp.Regexp
+	pieces         map[*syntax.Regexp]*syntax.Prog
 }
 
 // sequence returns why one expanded case of the regex is unsafe, or "".
@@ -240,7 +240,13 @@ func (rc *regexChecker) host(atoms []atom, h *hostShape) string {
 		return ""
 	}
 	if domain != "" && checkHost(domain, false) == "" && !isPublicSuffix(domain) {
-		return "" // every host is domain or a subdomain of it: a registrable domain written in full
+		// Every host is domain or under it, a registrable domain written in full,
+		// unless a public suffix lies under it (s3.amazonaws.com under amazonaws.com).
+		if w := rc.underSuffix(atoms, h, domain); w != "" {
+			return "spreads over a public suffix under " + strconv.Quote(domain) + ", where anyone can create a site" + example(w) +
+				": name your own site under it"
+		}
+		return ""
 	}
 	switch {
 	case t == "" || t == ".":
@@ -261,6 +267,47 @@ func (rc *regexChecker) host(atoms []atom, h *hostShape) string {
 	w := rc.witness(atoms, h.open, []string{"evil", "evil-", "x", "0", "-"})
 	return "matches any host ending in " + strconv.Quote(t) + ", not only its subdomains" + example(w) +
 		`: put \. in front of the domain, as in ^https://([a-z0-9-]+\.)*example\.com$`
+}
+
+// underSuffix looks for an origin the sequence matches whose host lies under a
+// public suffix below domain (evil.s3.amazonaws.com for .*\.amazonaws\.com):
+// its registrable domain is then not domain. It tries, for every such suffix,
+// the open piece filled with what the host needs in front of the literal tail.
+func (rc *regexChecker) underSuffix(atoms []atom, h *hostShape, domain string) string {
+	for _, suffix := range suffixRulesUnder(domain) {
+		host := "evil." + suffix
+		if !strings.HasSuffix(host, h.tail) {
+			continue
+		}
+		need := host[:len(host)-len(h.tail)]
+		for i := 0; i < len(need); i++ {
+			if i > 0 && need[i-1] != '.' && need[i] != '.' {
+				continue
+			}
+			if w := rc.witness(atoms, h.open, []string{need[i:]}); w != "" {
+				if _, got, _, _ := splitOrigin(w); strings.HasSuffix(got, "."+suffix) {
+					return w
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// suffixRulesUnder lists the public suffixes strictly under domain, a wildcard
+// rule as one of its instances. Configure time only: a scan of the table.
+func suffixRulesUnder(domain string) []string {
+	var out []string
+	for _, rule := range publicSuffixRules {
+		if strings.HasPrefix(rule, "!") || !strings.HasSuffix(rule, "."+domain) {
+			continue
+		}
+		if strings.HasPrefix(rule, "*.") {
+			rule = "x0" + rule[1:]
+		}
+		out = append(out, rule)
+	}
+	return out
 }
 
 // literalOctets is the complete octets an IPv4 pattern starts with literally.
@@ -396,7 +443,7 @@ func (rc *regexChecker) short(a *atom) string {
 	if a.loneDot {
 		return "."
 	}
-	for _, c := range []string{"a", "0"} {
+	for _, c := range []string{"a", "0", "//"} { // "//": a piece standing for the slashes of "://"
 		if rc.accepts(a, c) {
 			return c
 		}
@@ -412,15 +459,70 @@ func (rc *regexChecker) accepts(a *atom, s string) bool {
 	p := rc.pieces[a.node]
 	if p == nil {
 		var err error
-		if p, err = regexp.Compile(`^(?:` + a.node.String() + `)$`); err != nil {
+		if p, err = syntax.Compile(a.node.Simplify()); err != nil {
 			return false
 		}
 		if rc.pieces == nil {
-			rc.pieces = map[*syntax.Regexp]*regexp.Regexp{}
+			rc.pieces = map[*syntax.Regexp]*syntax.Prog{}
 		}
 		rc.pieces[a.node] = p
 	}
-	return p.MatchString(s)
+	return fullMatch(p, s)
+}
+
+// fullMatch runs prog over all of s (a breadth-first simulation of its
+// instructions). It spares the plugin the regex printer that compiling the
+// piece with the regexp package would need.
+func fullMatch(prog *syntax.Prog, s string) bool {
+	cur, next := []uint32{}, []uint32{}
+	var add func(list []uint32, pc uint32, before, after rune) []uint32
+	seen := make(map[uint32]int, len(prog.Inst))
+	step := 0
+	add = func(list []uint32, pc uint32, before, after rune) []uint32 {
+		if seen[pc] == step+1 {
+			return list
+		}
+		seen[pc] = step + 1
+		switch in := &prog.Inst[pc]; in.Op {
+		case syntax.InstAlt, syntax.InstAltMatch:
+			list = add(list, in.Out, before, after)
+			return add(list, in.Arg, before, after)
+		case syntax.InstCapture, syntax.InstNop:
+			return add(list, in.Out, before, after)
+		case syntax.InstEmptyWidth:
+			if syntax.EmptyOp(in.Arg)&^syntax.EmptyOpContext(before, after) == 0 {
+				return add(list, in.Out, before, after)
+			}
+			return list
+		case syntax.InstFail:
+			return list
+		}
+		return append(list, pc)
+	}
+	runes := []rune(s)
+	at := func(i int) rune {
+		if i < 0 || i >= len(runes) {
+			return -1
+		}
+		return runes[i]
+	}
+	cur = add(cur, uint32(prog.Start), -1, at(0))
+	for i, r := range runes {
+		step++
+		next = next[:0]
+		for _, pc := range cur {
+			if in := &prog.Inst[pc]; in.Op != syntax.InstMatch && in.MatchRune(r) {
+				next = add(next, in.Out, r, at(i+1))
+			}
+		}
+		cur, next = next, cur
+	}
+	for _, pc := range cur {
+		if prog.Inst[pc].Op == syntax.InstMatch {
+			return true
+		}
+	}
+	return false
 }
 
 // example names the origin a regex would wrongly allow, escaped.
