@@ -64,6 +64,10 @@ run: build ## the plugin in devproxy in front of the demo API, with a demo page 
 	@exec build/devproxy -exit-with-parent -wasm $(WASM) -config examples/config.json -listen 127.0.0.1:$(PORT) \
 		-demo-api 127.0.0.1:$(API_PORT) -demo-page 127.0.0.1:$(PAGE_PORT)
 
+corsctl: ## build/corsctl, the configuration checker (run the binary: `go run` turns exit status 2 into 1)
+	@mkdir -p build
+	$(GO) build -o build/corsctl ./cmd/corsctl
+
 oci: build ## OCI image layout with the plugin for Istio: build/oci
 	$(GO) run ./deploy/oci -wasm $(WASM) -out build/oci
 

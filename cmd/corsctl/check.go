@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 
@@ -10,10 +9,9 @@ import (
 
 // runCheck: corsctl check FILE|-
 func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
-		return usageError(stderr, "check: %v", err)
+	fs := newFlagSet(&checkCommand)
+	if code, ok := parseOrUsage(&checkCommand, fs, args, stdout, stderr); !ok {
+		return code
 	}
 	if fs.NArg() != 1 {
 		return usageError(stderr, "check takes one FILE (or - for standard input)")

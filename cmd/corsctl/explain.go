@@ -44,32 +44,39 @@ type explainRequest struct {
 	set                                            map[string]bool // flags given
 }
 
-func parseExplain(args []string) (*explainRequest, error) {
-	er := &explainRequest{set: map[string]bool{}}
-	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+// explainFlags defines explain's flags on a new flag set.
+func explainFlags(er *explainRequest) *flag.FlagSet {
+	fs := newFlagSet(&explainCommand)
 	fs.StringVar(&er.config, "config", "", "configuration file, Envoy bootstrap or WasmPlugin (- for standard input)")
-	fs.StringVar(&er.method, "method", "GET", "request method (default OPTIONS when -acrm is given)")
+	fs.StringVar(&er.method, "method", "GET", "request method; OPTIONS when -acrm is given and -method is not")
 	fs.StringVar(&er.origin, "origin", "", "Origin header (none when the flag is absent)")
 	fs.StringVar(&er.host, "host", "", ":authority (host[:port])")
 	fs.StringVar(&er.path, "path", "/", ":path, query included")
 	fs.StringVar(&er.acrm, "acrm", "", "Access-Control-Request-Method")
 	fs.StringVar(&er.acrh, "acrh", "", "Access-Control-Request-Headers, comma-separated")
 	fs.Var(&er.headers, "header", `another request header, "Name: value" (repeatable)`)
-	if err := fs.Parse(args); err != nil {
-		return nil, err
-	}
+	return fs
+}
+
+// check records the flags given and refuses combinations that describe no real request.
+func (er *explainRequest) check(fs *flag.FlagSet) error {
 	fs.Visit(func(f *flag.Flag) { er.set[f.Name] = true })
 	switch {
 	case fs.NArg() > 0:
-		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	case er.config == "":
-		return nil, fmt.Errorf("-config FILE is required")
+		return fmt.Errorf("-config FILE is required")
+	case er.set["acrh"] && !er.set["acrm"]:
+		// Without ACRM the request is no preflight, and the plugin would
+		// treat it as an actual request that ignores -acrh: say so rather
+		// than explain a different request than the one asked about.
+		return fmt.Errorf("-acrh without -acrm: browsers send Access-Control-Request-Headers only in a preflight, " +
+			"with Access-Control-Request-Method; add -acrm METHOD (or pass the header with -header to see a request that is no preflight)")
 	}
 	if !er.set["method"] && er.set["acrm"] {
 		er.method = "OPTIONS" // a preflight is what -acrm describes
 	}
-	return er, nil
+	return nil
 }
 
 // lines are the request's header lines as a proxy would pass them.
@@ -92,8 +99,12 @@ func (er *explainRequest) lines() [][2]string {
 
 // runExplain: corsctl explain -config FILE ...
 func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	er, err := parseExplain(args)
-	if err != nil {
+	er := &explainRequest{set: map[string]bool{}}
+	fs := explainFlags(er)
+	if code, ok := parseOrUsage(&explainCommand, fs, args, stdout, stderr); !ok {
+		return code
+	}
+	if err := er.check(fs); err != nil {
 		return usageError(stderr, "explain: %v", err)
 	}
 	data, err := readInput(er.config, stdin)

@@ -32,6 +32,7 @@ const usage = `usage:
                   [-acrm M] [-acrh LIST] [-header "Name: value"]...
       Show which policy applies to a request, the decision, and the exact
       response headers the plugin would send.
+'corsctl COMMAND -h' shows a command's flags and examples.
 Exit status: 0 ok, 1 configuration errors, 2 usage errors.
 `
 
@@ -51,6 +52,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "explain":
 		return runExplain(args[1:], stdin, stdout, stderr)
 	case "help", "-h", "-help", "--help":
+		if len(args) > 1 { // corsctl help COMMAND = corsctl COMMAND -h
+			return run([]string{args[1], "-h"}, stdin, stdout, stderr)
+		}
 		fmt.Fprint(stdout, usage)
 		return exitOK
 	}
@@ -61,6 +65,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // usageError prints a usage problem and returns exitUsage.
 func usageError(stderr io.Writer, format string, args ...any) int {
 	fmt.Fprintf(stderr, "corsctl: "+format+"\n", args...)
-	fmt.Fprint(stderr, "run 'corsctl help' for usage\n")
+	fmt.Fprint(stderr, "run 'corsctl help' or 'corsctl COMMAND -h' for usage\n")
 	return exitUsage
 }
