@@ -8,6 +8,7 @@ import (
 
 	"github.com/cors-wasm/cors-wasm/policy"
 	"github.com/cors-wasm/cors-wasm/policy/policytest"
+	"github.com/cors-wasm/cors-wasm/wasmhost"
 )
 
 // request turns a table case into an HTTP/1.1 request to base.
@@ -43,11 +44,18 @@ func request(t *testing.T, base string, c *policytest.Case) *http.Request {
 // real HTTP: local replies for preflights and rejections (upstream never
 // called), CORS headers on actual responses, Vary merged with the
 // upstream's, upstream ACAO replaced, shadow mode, counters.
+// It runs under each host profile (the current Envoy host and the older one).
 func TestPolicyCasesOverHTTP(t *testing.T) {
+	for _, profile := range profiles {
+		t.Run(profile.String(), func(t *testing.T) { policyCasesOverHTTP(t, profile) })
+	}
+}
+
+func policyCasesOverHTTP(t *testing.T, profile wasmhost.Profile) {
 	proxies := map[string]*proxy{}
 	for _, c := range policytest.Cases {
 		if proxies[c.Config] == nil {
-			proxies[c.Config] = newProxy(t, policytest.Configs[c.Config])
+			proxies[c.Config] = newProxyFor(t, profile, policytest.Configs[c.Config])
 		}
 	}
 	for _, c := range policytest.Cases {

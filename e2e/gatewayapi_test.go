@@ -10,7 +10,11 @@ import (
 // Gateway API's CORS contract (HTTPCORSFilter field docs, conformance test
 // httproute-cors) through build/cors.wasm in wasmhost over HTTP.
 func TestGatewayAPIContractOverHTTP(t *testing.T) {
-	runContract(t, policytest.GatewayAPIConfig, policytest.GatewayAPICases)
+	for _, profile := range profiles {
+		t.Run(profile.String(), func(t *testing.T) {
+			runContractOn(t, newProxyFor(t, profile, policytest.GatewayAPIConfig), policytest.GatewayAPICases)
+		})
+	}
 }
 
 // runContract runs contract cases against config through the module. The
@@ -18,7 +22,12 @@ func TestGatewayAPIContractOverHTTP(t *testing.T) {
 // configuration.
 func runContract(t *testing.T, config string, cases []policytest.ContractCase) {
 	t.Helper()
-	p := newProxy(t, config)
+	runContractOn(t, newProxy(t, config), cases)
+}
+
+// runContractOn runs contract cases through a proxy.
+func runContractOn(t *testing.T, p *proxy, cases []policytest.ContractCase) {
+	t.Helper()
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
 			p.up.answer(c.Case().UpstreamHeaders())

@@ -14,28 +14,39 @@ import (
 )
 
 var (
-	engineOnce sync.Once
-	engine     *wasmhost.Engine
-	module     *wasmhost.Module
-	engineErr  error
+	modulesMu sync.Mutex
+	modules   = map[wasmhost.Profile]*wasmhost.Module{}
 )
 
-// pluginModule compiles the plugin once per test process, in the
-// envoy-1.33 WASI profile (poll_oneoff answers ENOSYS).
-func pluginModule(t testing.TB) *wasmhost.Module {
+// profiles are the Envoy host releases the request tables run under: the
+// current one (poll_oneoff answers, wider restricted-call lists) and the
+// older one of Envoy 1.33 .. (poll_oneoff ENOSYS, shorter lists).
+var profiles = []wasmhost.Profile{wasmhost.ProfileCurrent, wasmhost.ProfileEnvoy133}
+
+// pluginModule compiles the plugin once per test process for the current
+// host profile.
+func pluginModule(t testing.TB) *wasmhost.Module { return pluginModuleFor(t, wasmhost.ProfileCurrent) }
+
+// pluginModuleFor compiles the plugin once per test process and profile.
+func pluginModuleFor(t testing.TB, profile wasmhost.Profile) *wasmhost.Module {
 	t.Helper()
 	wasm := testwasm.Build(t, testwasm.Plugin)
-	engineOnce.Do(func() {
-		ctx := context.Background()
-		engine, engineErr = wasmhost.NewEngine(ctx, wasmhost.Options{Profile: wasmhost.ProfileEnvoy133})
-		if engineErr == nil {
-			module, engineErr = engine.Compile(ctx, wasm)
-		}
-	})
-	if engineErr != nil {
-		t.Fatal(engineErr)
+	modulesMu.Lock()
+	defer modulesMu.Unlock()
+	if m := modules[profile]; m != nil {
+		return m
 	}
-	return module
+	ctx := context.Background()
+	engine, err := wasmhost.NewEngine(ctx, wasmhost.Options{Profile: profile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := engine.Compile(ctx, wasm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	modules[profile] = m
+	return m
 }
 
 // upstream is a real HTTP server that records its calls and answers with
@@ -78,7 +89,13 @@ type proxy struct {
 
 func newProxy(t testing.TB, config string) *proxy {
 	t.Helper()
-	pool, err := pluginModule(t).NewPool(context.Background(), 2, wasmhost.VMConfig{PluginConfig: []byte(config)})
+	return newProxyFor(t, wasmhost.ProfileCurrent, config)
+}
+
+// newProxyFor is newProxy in a given host profile.
+func newProxyFor(t testing.TB, profile wasmhost.Profile, config string) *proxy {
+	t.Helper()
+	pool, err := pluginModuleFor(t, profile).NewPool(context.Background(), 2, wasmhost.VMConfig{PluginConfig: []byte(config)})
 	if err != nil {
 		t.Fatal(err)
 	}

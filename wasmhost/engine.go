@@ -9,24 +9,31 @@ import (
 	"github.com/tetratelabs/wazero/api"
 )
 
-// Profile selects the WASI functions the host offers.
+// Profile selects which release of Envoy's host (proxy-wasm-cpp-host) the
+// engine copies: its WASI poll_oneoff and its lists of calls allowed while
+// _initialize and proxy_on_memory_allocate run (restricted.go).
 type Profile int
 
 const (
-	// ProfileEnvoy133 is Envoy 1.33's WASI: the functions proxy-wasm-cpp-host
-	// provides, with poll_oneoff answering ENOSYS, so a plugin that links os
-	// fails here as it would in Envoy (golang/go#78513).
-	ProfileEnvoy133 Profile = iota
-	// ProfilePollOneoff also answers poll_oneoff clock subscriptions, like
-	// the newest Envoy releases.
-	ProfilePollOneoff
+	// ProfileCurrent (the default) is proxy-wasm-cpp-host since commit 94091cd
+	// (April 2026, "add all wasi hostcalls used by Go SDK"): poll_oneoff
+	// answers success with no events, and both restricted lists allow it.
+	ProfileCurrent Profile = iota
+	// ProfileEnvoy133 is the host of earlier releases (Envoy 1.33 .. 1.37,
+	// Istio 1.25 ..): poll_oneoff answers ENOSYS, so a plugin that links os
+	// fails here as it would there (golang/go#78513), and the restricted lists
+	// are the older, shorter ones.
+	ProfileEnvoy133
 )
 
+// ProfilePollOneoff is the former name of ProfileCurrent.
+const ProfilePollOneoff = ProfileCurrent
+
 func (p Profile) String() string {
-	if p == ProfilePollOneoff {
-		return "envoy-latest"
+	if p == ProfileEnvoy133 {
+		return "envoy-1.33"
 	}
-	return "envoy-1.33"
+	return "envoy-latest"
 }
 
 // Options configure an Engine.
@@ -146,17 +153,28 @@ func (f hostFunc) masked() api.GoModuleFunction {
 	})
 }
 
+// checked wraps fn with Envoy's restricted-call check (restricted.go).
+func checked(module, name string, fn api.GoModuleFunction) api.GoModuleFunction {
+	key := module + "." + name
+	return api.GoModuleFunc(func(ctx context.Context, m api.Module, stack []uint64) {
+		if vm := vmFrom(ctx); vm.phase <= phaseAllocate {
+			vm.checkRestricted(key)
+		}
+		fn.Call(ctx, m, stack)
+	})
+}
+
 func (e *Engine) instantiateHostModules(ctx context.Context) error {
 	env := e.rt.NewHostModuleBuilder("env")
 	for name, f := range envFunctions {
-		env.NewFunctionBuilder().WithGoModuleFunction(f.masked(), f.params, f.results).Export(name)
+		env.NewFunctionBuilder().WithGoModuleFunction(checked("env", name, f.masked()), f.params, f.results).Export(name)
 	}
 	if _, err := env.Instantiate(ctx); err != nil {
 		return err
 	}
 	wasi := e.rt.NewHostModuleBuilder(wasiModule)
 	for name, f := range wasiFunctions {
-		wasi.NewFunctionBuilder().WithGoModuleFunction(f.masked(), f.params, f.results).Export(name)
+		wasi.NewFunctionBuilder().WithGoModuleFunction(checked(wasiModule, name, f.masked()), f.params, f.results).Export(name)
 	}
 	_, err := wasi.Instantiate(ctx)
 	return err

@@ -62,7 +62,11 @@ func (h *hostcallVM) call(table map[string]hostFunc, name string, args ...uint64
 		}
 		stack[i] = a
 	}
-	f.masked().Call(h.ctx, h.mod, stack)
+	module := "env"
+	if _, ok := envFunctions[name]; !ok {
+		module = wasiModule
+	}
+	checked(module, name, f.masked()).Call(h.ctx, h.mod, stack)
 	return stack[0]
 }
 
@@ -178,32 +182,14 @@ func TestRestrictedPhasesTrap(t *testing.T) {
 			h.call(envFunctions, "proxy_get_header_map_pairs", mapRequestHeaders, uint64(h.scratch), uint64(h.scratch+4))
 		}()
 	}
-	h.phase = phaseInitialize
 	m, ml := h.str(0, "hello")
-	if st := h.call(envFunctions, "proxy_log", uint64(LevelInfo), m, ml); st != statusOK {
-		t.Errorf("proxy_log during _initialize: status %d", st)
+	for _, p := range []phase{phaseInitialize, phaseAllocate} {
+		h.phase = p
+		if st := h.call(envFunctions, "proxy_log", uint64(LevelInfo), m, ml); st != statusOK {
+			t.Errorf("proxy_log in phase %d: status %d", p, st)
+		}
 	}
 	h.phase = phaseCallback
-}
-
-func TestPollOneoffProfiles(t *testing.T) {
-	if st := newHostcallVM(t, ProfileEnvoy133).call(wasiFunctions, "poll_oneoff", 0, 0, 0, 0); st != errnoNosys {
-		t.Errorf("envoy-1.33 poll_oneoff: errno %d, want ENOSYS", st)
-	}
-	h := newHostcallVM(t, ProfilePollOneoff)
-	// One clock subscription of 1 ns.
-	sub := make([]byte, 48)
-	sub[0], sub[8], sub[24] = 7, 0, 1
-	h.mem.Write(h.scratch, sub)
-	if st := h.call(wasiFunctions, "poll_oneoff", uint64(h.scratch), uint64(h.scratch+64), 1, uint64(h.scratch+128)); st != errnoSuccess {
-		t.Fatalf("poll_oneoff: errno %d", st)
-	}
-	if n, _ := h.mem.ReadUint32Le(h.scratch + 128); n != 1 {
-		t.Errorf("events = %d, want 1", n)
-	}
-	if ud, _ := h.mem.ReadByte(h.scratch + 64); ud != 7 {
-		t.Errorf("event userdata = %d, want 7", ud)
-	}
 }
 
 // A module importing a function the host lacks is refused, as Envoy does.

@@ -14,12 +14,32 @@ import (
 type phase uint8
 
 const (
-	phaseInitialize phase = iota // only proxy_log and WASI
-	phaseAllocate                // nothing
+	phaseInitialize phase = iota // restricted: restricted.go
+	phaseAllocate                // restricted: restricted.go
 	phaseVMStart                 // VM configuration readable
 	phaseConfigure               // plugin configuration readable
 	phaseCallback                // stream and root callbacks
 )
+
+// PhaseCounts counts events by the VM phase they happened in.
+type PhaseCounts struct {
+	Initialize, Allocate, VMStart, Configure, Callback uint64
+}
+
+func (c *PhaseCounts) add(p phase) {
+	switch p {
+	case phaseInitialize:
+		c.Initialize++
+	case phaseAllocate:
+		c.Allocate++
+	case phaseVMStart:
+		c.VMStart++
+	case phaseConfigure:
+		c.Configure++
+	default:
+		c.Callback++
+	}
+}
 
 // rootID is the plugin (root) context of every VM.
 const rootID = 1
@@ -47,8 +67,13 @@ type VM struct {
 	allocStk [1]uint64
 	// HostCalls counts host function calls, for benchmarks.
 	HostCalls uint64
+	// Restricted counts calls Envoy's host would refuse (restricted.go).
+	Restricted uint64
+	// Writes counts fd_write calls by the phase they happened in (stress
+	// tests use GODEBUG=gctrace=1 to see where the collector ran).
+	Writes PhaseCounts
+	env        [][2]string // WASI environment (VMConfig.Env)
 	trapped   error
-	outBuf    [2][]byte // partial stdout/stderr lines
 }
 
 type exports struct {
@@ -82,6 +107,9 @@ type VMConfig struct {
 	PluginConfig []byte
 	Metrics      *Metrics // shared between VMs like Envoy's stats; nil makes one
 	Logs         *Logs    // nil makes one at info level
+	// Env is the WASI environment, in order, as Envoy's
+	// vm_config.environment_variables gives it (WasmBase::envs()).
+	Env [][2]string
 }
 
 // NewVM instantiates the module, runs _initialize, creates the root context,
@@ -94,7 +122,7 @@ func (m *Module) NewVM(ctx context.Context, cfg VMConfig) (*VM, error) {
 	if cfg.Logs == nil {
 		cfg.Logs = NewLogs(LevelInfo)
 	}
-	vm := &VM{metrics: cfg.Metrics, logs: cfg.Logs, config: cfg.PluginConfig, profile: m.engine.profile,
+	vm := &VM{metrics: cfg.Metrics, logs: cfg.Logs, config: cfg.PluginConfig, profile: m.engine.profile, env: cfg.Env,
 		streams: map[uint32]*Stream{}, nextID: rootID + 1}
 	vm.ctx = context.WithValue(ctx, vmKey{}, vm)
 	mod, err := m.engine.rt.InstantiateModule(vm.ctx, m.compiled,

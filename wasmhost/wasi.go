@@ -7,38 +7,46 @@ import (
 	"time"
 
 	"github.com/tetratelabs/wazero/api"
-	"github.com/tetratelabs/wazero/sys"
 )
 
-// The WASI preview1 functions Envoy's host (proxy-wasm-cpp-host) provides.
-// Plugins get no files, arguments or environment; stdout and stderr become
-// log lines (info and error), as in Envoy.
+// The WASI preview1 functions Envoy's host provides, with the results
+// proxy-wasm-cpp-host gives (src/exports.cc, the wasi_unstable_* functions):
+// no files and no arguments; the environment from the VM configuration;
+// stdout and stderr become one log line per fd_write call (info and error).
 
 const wasiModule = "wasi_snapshot_preview1"
 
 const (
 	errnoSuccess = 0
 	errnoBadf    = 8
+	errnoFault   = 21
 	errnoInval   = 28
+	errnoNoent   = 44
 	errnoNosys   = 52
+	errnoNotsup  = 58
 )
 
+// maxRandomBytes is PROXY_WASM_HOST_WASI_RANDOM_GET_MAX_SIZE_BYTES
+// (include/proxy-wasm/limits.h).
+const maxRandomBytes = 64 << 10
+
 var wasiFunctions = map[string]hostFunc{
-	"args_get":            {fn: api.GoModuleFunc(wasiZeroPair), params: sig(2), results: sig(1)},
-	"args_sizes_get":      {fn: api.GoModuleFunc(wasiSizes), params: sig(2), results: sig(1)},
-	"environ_get":         {fn: api.GoModuleFunc(wasiZeroPair), params: sig(2), results: sig(1)},
-	"environ_sizes_get":   {fn: api.GoModuleFunc(wasiSizes), params: sig(2), results: sig(1)},
+	"args_get":            {fn: errno(errnoSuccess), params: sig(2), results: sig(1)},
+	"args_sizes_get":      {fn: api.GoModuleFunc(wasiArgsSizes), params: sig(2), results: sig(1)},
+	"environ_get":         {fn: api.GoModuleFunc(wasiEnvironGet), params: sig(2), results: sig(1)},
+	"environ_sizes_get":   {fn: api.GoModuleFunc(wasiEnvironSizes), params: sig(2), results: sig(1)},
 	"clock_time_get":      {fn: api.GoModuleFunc(wasiClockTimeGet), params: sig(1, i64, i32), results: sig(1)},
+	"clock_res_get":       {fn: api.GoModuleFunc(wasiClockResGet), params: sig(2), results: sig(1)},
 	"random_get":          {fn: api.GoModuleFunc(wasiRandomGet), params: sig(2), results: sig(1)},
 	"fd_write":            {fn: api.GoModuleFunc(wasiFdWrite), params: sig(4), results: sig(1)},
-	"fd_read":             {fn: errno(errnoBadf), params: sig(4), results: sig(1)},
-	"fd_seek":             {fn: errno(errnoBadf), params: sig(2, i64, i32, i32), results: sig(1)},
-	"fd_close":            {fn: errno(errnoBadf), params: sig(1), results: sig(1)},
-	"fd_fdstat_get":       {fn: errno(errnoBadf), params: sig(2), results: sig(1)},
+	"fd_read":             {fn: errno(errnoNosys), params: sig(4), results: sig(1)},
+	"fd_seek":             {fn: errno(errnoSuccess), params: sig(2, i64, i32, i32), results: sig(1)}, // logs "fd_seek" at trace in Envoy
+	"fd_close":            {fn: errno(errnoSuccess), params: sig(1), results: sig(1)},
+	"fd_fdstat_get":       {fn: api.GoModuleFunc(wasiFdstatGet), params: sig(2), results: sig(1)},
 	"fd_fdstat_set_flags": {fn: errno(errnoNosys), params: sig(2), results: sig(1)},
 	"fd_prestat_get":      {fn: errno(errnoBadf), params: sig(2), results: sig(1)},
-	"fd_prestat_dir_name": {fn: errno(errnoBadf), params: sig(3), results: sig(1)},
-	"path_open":           {fn: errno(errnoNosys), params: sig(5, i64, i64, i32, i32), results: sig(1)},
+	"fd_prestat_dir_name": {fn: errno(errnoNosys), params: sig(3), results: sig(1)},
+	"path_open":           {fn: errno(errnoNoent), params: sig(5, i64, i64, i32, i32), results: sig(1)},
 	"proc_exit":           {fn: api.GoModuleFunc(wasiProcExit), params: sig(1), results: nil},
 	"sched_yield":         {fn: errno(errnoSuccess), params: nil, results: sig(1)},
 	"poll_oneoff":         {fn: api.GoModuleFunc(wasiPollOneoff), params: sig(4), results: sig(1)},
@@ -51,17 +59,44 @@ func errno(code uint64) api.GoModuleFunc {
 	}
 }
 
-// wasiSizes answers args_sizes_get / environ_sizes_get: nothing.
-func wasiSizes(ctx context.Context, _ api.Module, stack []uint64) {
+// wasiArgsSizes answers args_sizes_get: no arguments.
+func wasiArgsSizes(ctx context.Context, _ api.Module, stack []uint64) {
 	vm := vmFrom(ctx)
 	if !vm.mem.WriteUint32Le(uint32(stack[0]), 0) || !vm.mem.WriteUint32Le(uint32(stack[1]), 0) {
-		stack[0] = errnoInval
+		stack[0] = errnoFault
 		return
 	}
 	stack[0] = errnoSuccess
 }
 
-func wasiZeroPair(_ context.Context, _ api.Module, stack []uint64) { stack[0] = errnoSuccess }
+// wasiEnvironSizes and wasiEnvironGet serve VMConfig.Env as "KEY=VALUE\0".
+func wasiEnvironSizes(ctx context.Context, _ api.Module, stack []uint64) {
+	vm := vmFrom(ctx)
+	size := 0
+	for _, e := range vm.env {
+		size += len(e[0]) + len(e[1]) + 2
+	}
+	if !vm.mem.WriteUint32Le(uint32(stack[0]), uint32(len(vm.env))) || !vm.mem.WriteUint32Le(uint32(stack[1]), uint32(size)) {
+		stack[0] = errnoFault
+		return
+	}
+	stack[0] = errnoSuccess
+}
+
+func wasiEnvironGet(ctx context.Context, _ api.Module, stack []uint64) {
+	vm := vmFrom(ctx)
+	ptrs, buf := uint32(stack[0]), uint32(stack[1])
+	for _, e := range vm.env {
+		entry := e[0] + "=" + e[1] + "\x00"
+		if !vm.mem.WriteUint32Le(ptrs, buf) || !vm.mem.WriteString(buf, entry) {
+			stack[0] = errnoFault
+			return
+		}
+		ptrs += 4
+		buf += uint32(len(entry))
+	}
+	stack[0] = errnoSuccess
+}
 
 func wasiClockTimeGet(ctx context.Context, _ api.Module, stack []uint64) {
 	vm := vmFrom(ctx)
@@ -72,12 +107,12 @@ func wasiClockTimeGet(ctx context.Context, _ api.Module, stack []uint64) {
 		now = time.Now().UnixNano()
 	case 1: // monotonic
 		now = int64(time.Since(monoStart)) + 1
-	default:
-		stack[0] = errnoInval
+	default: // process and thread CPU time: "not supported yet"
+		stack[0] = errnoNotsup
 		return
 	}
 	if !vm.mem.WriteUint64Le(uint32(stack[2]), uint64(now)) {
-		stack[0] = errnoInval
+		stack[0] = errnoFault
 		return
 	}
 	stack[0] = errnoSuccess
@@ -85,23 +120,63 @@ func wasiClockTimeGet(ctx context.Context, _ api.Module, stack []uint64) {
 
 var monoStart = time.Now()
 
+func wasiClockResGet(ctx context.Context, _ api.Module, stack []uint64) {
+	vm := vmFrom(ctx)
+	if stack[0] > 1 {
+		stack[0] = errnoNotsup
+		return
+	}
+	if !vm.mem.WriteUint64Le(uint32(stack[1]), 1) { // 1 ns for both clocks
+		stack[0] = errnoFault
+		return
+	}
+	stack[0] = errnoSuccess
+}
+
 func wasiRandomGet(ctx context.Context, _ api.Module, stack []uint64) {
 	vm := vmFrom(ctx)
+	switch n := stack[1]; {
+	case n > maxRandomBytes:
+		stack[0] = errnoInval
+		return
+	case n == 0:
+		stack[0] = errnoSuccess
+		return
+	}
 	buf, ok := vm.read(stack[0], stack[1])
 	if !ok {
-		stack[0] = errnoInval
+		stack[0] = errnoFault
 		return
 	}
 	_, _ = rand.Read(buf)
 	stack[0] = errnoSuccess
 }
 
-// wasiFdWrite turns writes to stdout/stderr into log lines.
+// wasiFdstatGet: stdout and stderr are writable; other fds do not exist.
+func wasiFdstatGet(ctx context.Context, _ api.Module, stack []uint64) {
+	vm := vmFrom(ctx)
+	if stack[0] != 1 && stack[0] != 2 {
+		stack[0] = errnoBadf
+		return
+	}
+	var stat [24]byte
+	stat[8] = 64 // fs_rights_base: FD_WRITE
+	vm.mem.Write(uint32(stack[1]), stat[:])
+	stack[0] = errnoSuccess
+}
+
+// wasiFdWrite turns one write to stdout or stderr into one log line (info or
+// error), without its trailing newline; an empty write logs nothing.
 func wasiFdWrite(ctx context.Context, _ api.Module, stack []uint64) {
 	vm := vmFrom(ctx)
 	vm.HostCalls++
 	fd, iovs, n, out := stack[0], uint32(stack[1]), uint32(stack[2]), uint32(stack[3])
-	if fd != 1 && fd != 2 {
+	level := LevelInfo
+	switch fd {
+	case 1:
+	case 2:
+		level = LevelError
+	default:
 		stack[0] = errnoBadf
 		return
 	}
@@ -109,61 +184,44 @@ func wasiFdWrite(ctx context.Context, _ api.Module, stack []uint64) {
 	for i := uint32(0); i < n; i++ {
 		iov, ok := vm.mem.Read(iovs+8*i, 8)
 		if !ok {
-			stack[0] = errnoInval
+			stack[0] = errnoFault
 			return
 		}
-		b, ok := vm.mem.Read(binary.LittleEndian.Uint32(iov), binary.LittleEndian.Uint32(iov[4:]))
-		if !ok {
-			stack[0] = errnoInval
-			return
+		if size := binary.LittleEndian.Uint32(iov[4:]); size != 0 {
+			b, ok := vm.mem.Read(binary.LittleEndian.Uint32(iov), size)
+			if !ok {
+				stack[0] = errnoFault
+				return
+			}
+			msg = append(msg, b...)
 		}
-		msg = append(msg, b...)
 	}
-	vm.output(int(fd), msg)
-	if !vm.mem.WriteUint32Le(out, uint32(len(msg))) {
-		stack[0] = errnoInval
+	vm.Writes.add(vm.phase)
+	written := len(msg)
+	if written > 0 {
+		if msg[written-1] == '\n' {
+			msg = msg[:written-1]
+		}
+		vm.logs.add(level, string(msg))
+	}
+	if !vm.mem.WriteUint32Le(out, uint32(written)) {
+		stack[0] = errnoFault
 		return
 	}
 	stack[0] = errnoSuccess
 }
 
-// output buffers stdout/stderr per line: Go's runtime writes a panic report
-// in many small pieces. Complete lines become log lines (stdout at info,
-// stderr at error), as Envoy logs them.
-func (vm *VM) output(fd int, b []byte) {
-	level := LevelInfo
-	if fd == 2 {
-		level = LevelError
-	}
-	buf := &vm.outBuf[fd-1]
-	for len(b) > 0 {
-		i := 0
-		for i < len(b) && b[i] != '\n' {
-			i++
-		}
-		*buf = append(*buf, b[:i]...)
-		if i == len(b) {
-			if len(*buf) > 64<<10 { // no newline for too long: flush anyway
-				vm.logs.add(level, string(*buf))
-				*buf = (*buf)[:0]
-			}
-			return
-		}
-		vm.logs.add(level, string(*buf))
-		*buf = (*buf)[:0]
-		b = b[i+1:]
-	}
+// wasiProcExit does what Envoy's host does: it logs "wasi_unstable
+// proc_exit" (Context::error, at trace level) and returns. A Go module that
+// exits (a fatal runtime error) then reaches an unreachable instruction and
+// traps by itself (TestTrapAnswers503AndHostKeepsServing).
+func wasiProcExit(ctx context.Context, _ api.Module, _ []uint64) {
+	vmFrom(ctx).logs.add(LevelTrace, "wasi_unstable proc_exit")
 }
 
-// wasiProcExit ends the instance: every later call fails (a trap).
-func wasiProcExit(_ context.Context, m api.Module, stack []uint64) {
-	code := uint32(stack[0])
-	_ = m.CloseWithExitCode(context.Background(), code)
-	panic(sys.NewExitError(code))
-}
-
-// wasiPollOneoff answers ENOSYS in the envoy-1.33 profile, like Envoy before
-// the fix; otherwise it serves clock subscriptions by sleeping.
+// wasiPollOneoff: the current host answers success with no events and
+// without waiting ("Go runtime requires poll_oneoff to return ESUCCESS");
+// the older one ENOSYS.
 func wasiPollOneoff(ctx context.Context, _ api.Module, stack []uint64) {
 	vm := vmFrom(ctx)
 	vm.HostCalls++
@@ -171,33 +229,8 @@ func wasiPollOneoff(ctx context.Context, _ api.Module, stack []uint64) {
 		stack[0] = errnoNosys
 		return
 	}
-	in, out, n, nout := uint32(stack[0]), uint32(stack[1]), uint32(stack[2]), uint32(stack[3])
-	var wait time.Duration
-	for i := uint32(0); i < n; i++ {
-		sub, ok := vm.mem.Read(in+48*i, 48)
-		if !ok {
-			stack[0] = errnoInval
-			return
-		}
-		ev, ok := vm.mem.Read(out+32*i, 32)
-		if !ok {
-			stack[0] = errnoInval
-			return
-		}
-		clear(ev)
-		copy(ev[0:8], sub[0:8]) // userdata
-		ev[10] = sub[8]         // type
-		if sub[8] == 0 {        // clock: relative timeout in ns at offset 24
-			if d := time.Duration(binary.LittleEndian.Uint64(sub[24:])); d > wait {
-				wait = d
-			}
-		} else {
-			binary.LittleEndian.PutUint16(ev[8:], errnoBadf) // fd events: no fds here
-		}
-	}
-	time.Sleep(wait)
-	if !vm.mem.WriteUint32Le(nout, n) {
-		stack[0] = errnoInval
+	if !vm.mem.WriteUint32Le(uint32(stack[3]), 0) {
+		stack[0] = errnoFault
 		return
 	}
 	stack[0] = errnoSuccess
