@@ -71,9 +71,9 @@ type VM struct {
 	Restricted uint64
 	// Writes counts fd_write calls by the phase they happened in (stress
 	// tests use GODEBUG=gctrace=1 to see where the collector ran).
-	Writes PhaseCounts
-	env        [][2]string // WASI environment (VMConfig.Env)
-	trapped   error
+	Writes  PhaseCounts
+	env     [][2]string // WASI environment (VMConfig.Env)
+	trapped error
 }
 
 type exports struct {
