@@ -71,5 +71,9 @@ corsctl: ## build/corsctl, the configuration checker (run the binary: `go run` t
 oci: build ## OCI image layout with the plugin for Istio: build/oci
 	$(GO) run ./deploy/oci -wasm $(WASM) -out build/oci
 
+push: build ## push the plugin's OCI image: make push IMAGE=registry.example.com/cors-wasm:v0.1.0 (docker login credentials)
+	@test -n "$(IMAGE)" || { echo "make push: set IMAGE, e.g. make push IMAGE=registry.example.com/cors-wasm:v0.1.0"; exit 2; }
+	$(GO) run ./deploy/oci -wasm $(WASM) -push $(IMAGE)
+
 clean: ## remove build outputs
 	rm -rf build
