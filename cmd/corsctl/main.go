@@ -32,6 +32,10 @@ const usage = `usage:
                   [-acrm M] [-acrh LIST] [-header "Name: value"]...
       Show which policy applies to a request, the decision, and the exact
       response headers the plugin would send.
+  corsctl import [-o FILE] [-allow-lossy] FILE|-...
+      Turn Gateway API HTTPRoutes, Envoy Gateway SecurityPolicies, Istio
+      VirtualServices and Envoy route configurations into one cors-wasm
+      configuration, with a report of every setting on standard error.
 'corsctl COMMAND -h' shows a command's flags and examples.
 Exit status: 0 ok, 1 configuration errors, 2 usage errors.
 `
@@ -51,6 +55,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runCheck(args[1:], stdin, stdout, stderr)
 	case "explain":
 		return runExplain(args[1:], stdin, stdout, stderr)
+	case "import":
+		return runImport(args[1:], stdin, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		if len(args) > 1 { // corsctl help COMMAND = corsctl COMMAND -h
 			return run([]string{args[1], "-h"}, stdin, stdout, stderr)

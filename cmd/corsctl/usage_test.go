@@ -55,7 +55,7 @@ func TestBadFlagPrintsUsage(t *testing.T) {
 
 // The examples in the usage texts run, from the repository root, and succeed.
 func TestUsageExamplesRun(t *testing.T) {
-	for _, c := range []*subcommand{&checkCommand, &explainCommand} {
+	for _, c := range []*subcommand{&checkCommand, &explainCommand, &importCommand} {
 		for _, ex := range c.examples {
 			if strings.Contains(ex, "|") {
 				continue // reads from kubectl

@@ -9,15 +9,17 @@ import (
 // GatewayAPIConfig is our configuration for the routes Gateway API's CORS
 // conformance test sets up (conformance/tests/httproute-cors.yaml): one
 // policy per HTTPRoute rule, routed by its path prefix, longer prefixes first
-// as Gateway API's precedence orders them.
+// as Gateway API's precedence orders them. It is what `corsctl import`
+// writes for internal/importer/testdata/gatewayapi-conformance.yaml (a test
+// compares the two).
 //
 // One route differs on purpose: Gateway API allows `allowOrigins: ["*"]` with
 // `allowCredentials: true` and then reflects any origin with credentials; we
 // refuse that (CVE-2018-20744), so the route runs without credentials here.
 const GatewayAPIConfig = `{"policies":[
-	{"name":"cors-wildcard-methods-headers-unauth","match":{"path_prefixes":["/cors-wildcard-methods-headers-unauth"]},
+	{"name":"cors-wildcard-methods-headers-1","match":{"path_prefixes":["/cors-wildcard-methods-headers-unauth"]},
 	 "allow_origins":["*"],"allow_methods":["*"],"allow_headers":["*"],"max_age":5},
-	{"name":"cors-wildcard-methods-headers","match":{"path_prefixes":["/cors-wildcard-methods-headers"]},
+	{"name":"cors-wildcard-methods-headers-0","match":{"path_prefixes":["/cors-wildcard-methods-headers"]},
 	 "allow_origins":["*"],"allow_methods":["*"],"allow_headers":["*"],"max_age":5},
 	{"name":"cors-wildcard-origin","match":{"path_prefixes":["/cors-wildcard-origin"]},
 	 "allow_origins":["*"],"allow_methods":["PUT"],"max_age":5},

@@ -1,0 +1,110 @@
+package importer
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Verb says what became of one source setting.
+type Verb uint8
+
+// What the importer did with a setting.
+const (
+	Mapped  Verb = iota // written to the output with the same meaning
+	Changed             // written with a different value or meaning, for safety or because cors-wasm says it differently
+	Dropped             // not written: cors-wasm cannot express it, or refuses it
+	Ignored             // a document or object without CORS settings
+)
+
+var verbNames = [...]string{"mapped", "changed", "dropped", "ignored"}
+
+// String is the verb as the report prints it.
+func (v Verb) String() string { return verbNames[v] }
+
+// Entry is one line of the report.
+type Entry struct {
+	Where  string // file:line and resource, e.g. `routes.yaml:12: HTTPRoute demo/api`
+	Field  string // the setting in the source, e.g. `spec.rules[0].filters[0].cors.allowOrigins[1]`
+	Verb   Verb
+	Detail string // what it became, or why it was changed or dropped
+}
+
+// String renders "where: field: verb: detail".
+func (e Entry) String() string {
+	var b strings.Builder
+	b.WriteString(e.Where)
+	b.WriteString(": ")
+	if e.Field != "" {
+		b.WriteString(e.Field)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Verb.String())
+	if e.Detail != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Detail)
+	}
+	return b.String()
+}
+
+// Report is every entry of one import, in the order the sources were read.
+type Report struct {
+	Entries []Entry
+}
+
+// Lossy reports whether any setting was dropped.
+func (r *Report) Lossy() bool {
+	for _, e := range r.Entries {
+		if e.Verb == Dropped {
+			return true
+		}
+	}
+	return false
+}
+
+// Count returns how many entries have verb v.
+func (r *Report) Count(v Verb) int {
+	n := 0
+	for _, e := range r.Entries {
+		if e.Verb == v {
+			n++
+		}
+	}
+	return n
+}
+
+// String is the report, one entry a line, and a summary line.
+func (r *Report) String() string {
+	var b strings.Builder
+	for _, e := range r.Entries {
+		b.WriteString(e.String())
+		b.WriteByte('\n')
+	}
+	b.WriteString("summary: " + strconv.Itoa(r.Count(Mapped)) + " mapped, " + strconv.Itoa(r.Count(Changed)) +
+		" changed, " + strconv.Itoa(r.Count(Dropped)) + " dropped, " + strconv.Itoa(r.Count(Ignored)) + " ignored\n")
+	return b.String()
+}
+
+func (r *Report) add(where, field string, v Verb, detail string) {
+	r.Entries = append(r.Entries, Entry{Where: where, Field: field, Verb: v, Detail: detail})
+}
+
+// override replaces what an earlier entry said about the same setting (a
+// value first mapped, then dropped when the configuration is checked), so
+// each setting has one final line, in its original place.
+func (r *Report) override(where, field string, v Verb, detail string) {
+	for i := range r.Entries {
+		if e := &r.Entries[i]; e.Where == where && e.Field == field && e.Verb == Mapped {
+			e.Verb, e.Detail = v, detail
+			return
+		}
+	}
+	r.add(where, field, v, detail)
+}
+
+// q quotes a source value for the report (escaped, bounded).
+func q(s string) string {
+	if len(s) > 120 {
+		return strconv.Quote(s[:120]) + "..."
+	}
+	return strconv.Quote(s)
+}
