@@ -357,6 +357,10 @@ func proxyGetProperty(ctx context.Context, _ api.Module, stack []uint64) {
 	stack[0] = statusNotFound
 }
 
+// proxyDefineMetric gives ids as Envoy does (source/extensions/common/wasm/
+// wasm.h nextCounterMetricId etc.): per VM, the type in the low two bits and
+// a step of 4 per definition, so the first counter is 4, the first gauge 5.
+// Defining a name again gives a new id for the same metric.
 func proxyDefineMetric(ctx context.Context, _ api.Module, stack []uint64) {
 	vm := enter(ctx, "proxy_define_metric")
 	t := MetricType(stack[0])
@@ -365,67 +369,80 @@ func proxyDefineMetric(ctx context.Context, _ api.Module, stack []uint64) {
 		stack[0] = statusInvalidMemory
 		return
 	}
-	if t > Histogram || name == "" {
+	if t > Histogram {
 		stack[0] = statusBadArgument
 		return
 	}
-	m, sameType := vm.metrics.define(name, t)
-	if !sameType {
-		stack[0] = statusBadArgument
-		return
-	}
-	vm.ids = append(vm.ids, m)
-	if !vm.mem.WriteUint32Le(uint32(stack[3]), uint32(len(vm.ids))) {
+	vm.ids[t] = append(vm.ids[t], vm.metrics.define(name, t))
+	id := uint32(len(vm.ids[t]))<<2 | uint32(t)
+	if !vm.mem.WriteUint32Le(uint32(stack[3]), id) {
 		stack[0] = statusInvalidMemory
 		return
 	}
 	stack[0] = statusOK
 }
 
-func (vm *VM) metric(id uint64) *Metric {
-	if id == 0 || id > uint64(len(vm.ids)) {
-		return nil
+// metric finds an id's metric from the type in its low bits.
+func (vm *VM) metric(id uint64) (*Metric, MetricType) {
+	t := MetricType(id & 3)
+	if t > Histogram {
+		return nil, t
 	}
-	return vm.ids[id-1]
+	i := id >> 2
+	if i == 0 || i > uint64(len(vm.ids[t])) {
+		return nil, t
+	}
+	return vm.ids[t][i-1], t
 }
 
+// proxyIncrementMetric: counters take only increments > 0 (BAD_ARGUMENT
+// otherwise), gauges any; histograms cannot be incremented.
 func proxyIncrementMetric(ctx context.Context, _ api.Module, stack []uint64) {
 	vm := enter(ctx, "proxy_increment_metric")
-	m, delta := vm.metric(stack[0]), int64(stack[1])
+	m, t := vm.metric(stack[0])
+	delta := int64(stack[1])
 	switch {
+	case t == Histogram || t > Histogram:
+		stack[0] = statusBadArgument
 	case m == nil:
 		stack[0] = statusNotFound
-	case m.Type == Counter && delta <= 0: // Envoy refuses non-positive counter increments
-		stack[0] = statusBadArgument
-	case m.Type == Histogram:
+	case t == Counter && delta <= 0:
 		stack[0] = statusBadArgument
 	default:
 		m.value.Add(delta)
-		if vm.cur != nil && m.Type == Counter {
-			vm.cur.counted = append(vm.cur.counted, m)
-		}
 		stack[0] = statusOK
 	}
 }
 
+// proxyRecordMetric: on a counter Envoy adds the value; a gauge is set; a
+// histogram records it.
 func proxyRecordMetric(ctx context.Context, _ api.Module, stack []uint64) {
 	vm := enter(ctx, "proxy_record_metric")
-	m := vm.metric(stack[0])
+	m, t := vm.metric(stack[0])
 	switch {
 	case m == nil:
 		stack[0] = statusNotFound
-	case m.Type == Counter:
-		stack[0] = statusBadArgument
-	default:
+		return
+	case t == Counter:
+		m.value.Add(int64(stack[1]))
+	case t == Gauge:
 		m.value.Store(int64(stack[1]))
-		stack[0] = statusOK
+	default:
+		m.value.Add(int64(stack[1]))
+		m.count.Add(1)
 	}
+	stack[0] = statusOK
 }
 
+// proxyGetMetric reads a counter or gauge; a histogram is BAD_ARGUMENT.
 func proxyGetMetric(ctx context.Context, _ api.Module, stack []uint64) {
 	vm := enter(ctx, "proxy_get_metric")
-	m := vm.metric(stack[0])
-	if m == nil {
+	m, t := vm.metric(stack[0])
+	switch {
+	case t >= Histogram:
+		stack[0] = statusBadArgument
+		return
+	case m == nil:
 		stack[0] = statusNotFound
 		return
 	}

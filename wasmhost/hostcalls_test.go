@@ -164,7 +164,7 @@ func TestCountersRefuseNonPositiveIncrements(t *testing.T) {
 	if v, ok := h.metrics.Get("cors.api.preflight_allowed"); !ok || v != 2 {
 		t.Errorf("counter = %d, %v; want 2", v, ok)
 	}
-	if st := h.call(envFunctions, "proxy_increment_metric", 999, 1); st != statusNotFound {
+	if st := h.call(envFunctions, "proxy_increment_metric", 1000, 1); st != statusNotFound {
 		t.Errorf("unknown metric: status %d", st)
 	}
 }

@@ -60,7 +60,7 @@ type VM struct {
 	streams  map[uint32]*Stream
 	free     []*Stream
 	nextID   uint32
-	ids      []*Metric // this VM's metric ids (index+1)
+	ids      [3][]*Metric // this VM's metrics by type, id>>2 - 1
 	alloc    api.Function
 	exports  exports
 	stack    [8]uint64

@@ -24,6 +24,7 @@ type options struct {
 	workers                                           int
 	demoAPI, demoPage                                 string // listen.go
 	exitWithParent                                    bool   // parent_linux.go
+	admin                                             string // admin.go
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -39,6 +40,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "VMs (Envoy: one per worker thread)")
 	fs.StringVar(&o.demoAPI, "demo-api", "", "serve the demo API on this address in this process and use it as the upstream (make run)")
 	fs.StringVar(&o.demoPage, "demo-page", "", "serve the demo page on this address; it calls the API through the proxy")
+	fs.StringVar(&o.admin, "admin", "", "serve Envoy-like admin stats (/stats, /stats/prometheus) on this address")
 	fs.BoolVar(&o.exitWithParent, "exit-with-parent", false, "exit when the parent process dies, even by SIGKILL (Linux; make run)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -99,6 +101,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 1
 	}
 	defer lns.close()
+	adminLn, err := listenAdmin(o.admin)
+	if err != nil {
+		fmt.Fprintln(stderr, "devproxy:", err)
+		return 1
+	}
+	if adminLn != nil {
+		defer adminLn.Close()
+	}
 	if lns.api != nil {
 		up = &url.URL{Scheme: "http", Host: lns.api.Addr().String()}
 	}
@@ -142,6 +152,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 1
 	}
 	defer pool.Close()
+	defer serveAdmin(adminLn, pool.Metrics(), stdout)()
 
 	proxy := wasmhost.NewProxy(pool, up)
 	proxy.AccessLog = func(e wasmhost.AccessEntry) {
