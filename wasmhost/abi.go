@@ -410,6 +410,9 @@ func proxyIncrementMetric(ctx context.Context, _ api.Module, stack []uint64) {
 		stack[0] = statusBadArgument
 	default:
 		m.value.Add(delta)
+		if vm.cur != nil && t == Counter {
+			vm.cur.counted = append(vm.cur.counted, m)
+		}
 		stack[0] = statusOK
 	}
 }
