@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cors-wasm/cors-wasm/internal/skipreport"
 	"github.com/cors-wasm/cors-wasm/internal/testwasm"
 	"github.com/cors-wasm/cors-wasm/policy/policytest"
 	"github.com/cors-wasm/cors-wasm/wasmhost"
@@ -61,7 +62,7 @@ func TestWriteV8Cases(t *testing.T) {
 func TestV8AgreesWithWazero(t *testing.T) {
 	node, err := exec.LookPath("node")
 	if err != nil {
-		t.Skip("node not found: the V8 benchmark is not checked")
+		skipreport.Skip(t, "SKIP: V8 agreement check (bench/v8cases_test.go): node not found on PATH; install Node.js to check the V8 benchmark's host against wasmhost")
 	}
 	var small []benchCase
 	for _, c := range cases() {

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cors-wasm/cors-wasm/internal/skipreport"
 )
 
 // Without a browser the suite skips and reports the README's SKIP line to
@@ -26,11 +28,11 @@ func TestBrowserSkipIsReportedAndFailsUnderCI(t *testing.T) {
 			report := filepath.Join(dir, "skipped.txt")
 			cmd := exec.Command(os.Args[0], "-test.run", "^TestBrowserAvailable$", "-test.count", "1")
 			for _, kv := range os.Environ() {
-				if !strings.HasPrefix(kv, "CI=") && !strings.HasPrefix(kv, "PATH=") && !strings.HasPrefix(kv, SkipReportEnv+"=") {
+				if !strings.HasPrefix(kv, "CI=") && !strings.HasPrefix(kv, "PATH=") && !strings.HasPrefix(kv, skipreport.Env+"=") {
 					cmd.Env = append(cmd.Env, kv)
 				}
 			}
-			cmd.Env = append(cmd.Env, "PATH="+dir, SkipReportEnv+"="+report)
+			cmd.Env = append(cmd.Env, "PATH="+dir, skipreport.Env+"="+report)
 			if c.ci {
 				cmd.Env = append(cmd.Env, "CI=true")
 			}

@@ -8,11 +8,12 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/cors-wasm/cors-wasm/internal/skipreport"
 )
 
 // findChromium returns the browser to drive. Without one the suite skips,
@@ -27,37 +28,13 @@ func findChromium(t *testing.T) string {
 	if os.Getenv("CI") != "" {
 		t.Fatal("CI is set but no chromium is installed: .ci/run must install Debian's chromium")
 	}
-	reportSkip(browserSkip)
-	t.Skip(browserSkip)
+	skipreport.Skip(t, browserSkip)
 	return ""
 }
 
 // browserSkip is the line `make test` prints when the browser suite skips
 // (README quotes it).
 const browserSkip = "SKIP: browser suite (e2e/browser*_test.go): no chromium, chromium-browser or google-chrome on PATH and CI unset; install Debian's chromium (.ci/run does) to run it"
-
-// SkipReportEnv names a file that skipped suites append one line to. go test
-// shows nothing of a passing package but "ok", t.Skip messages included, so
-// `make test` sets it and prints the file afterwards.
-const SkipReportEnv = "CORS_WASM_SKIP_REPORT"
-
-var skipReported sync.Once
-
-func reportSkip(line string) {
-	path := os.Getenv(SkipReportEnv)
-	if path == "" {
-		return
-	}
-	skipReported.Do(func() {
-		f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "%s: %v\n", SkipReportEnv, err)
-			return
-		}
-		defer f.Close()
-		fmt.Fprintln(f, line)
-	})
-}
 
 // TestBrowserAvailable says, on its own line in `go test -v`, whether the
 // browser suite runs here; it fails under CI without a browser.
