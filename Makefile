@@ -6,7 +6,7 @@ FUZZTIME  ?= 30s
 BENCHCOUNT ?= 6
 BENCHTIME ?= 300ms
 
-.PHONY: help build test check bench benchmarks-md fuzz run oci clean
+.PHONY: help build test check bench benchmarks-md fuzz run oci clean apicheck
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -21,7 +21,11 @@ $(WASM): go.mod go.sum $(shell find . -name '*.go' -not -path './build/*' -not -
 test: build ## every test: unit, fuzz seeds, plugin, e2e, browser, deployment files; prints a SKIP line for each skipped suite
 	@rm -f build/skipped.txt
 	CORS_WASM_SKIP_REPORT=$(CURDIR)/build/skipped.txt $(GO) test -count=1 ./...; status=$$?; \
+		$(MAKE) --no-print-directory apicheck || status=1; \
 		if [ -s build/skipped.txt ]; then sort -u build/skipped.txt; fi; exit $$status
+
+apicheck: ## Envoy Gateway manifests and the importer's SecurityPolicy against Envoy Gateway's own types (a module of its own)
+	cd deploy/envoy-gateway/apicheck && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 check: ## gofmt, go vet, go mod tidy (must leave a clean tree), then every test
 	@test -z "$$(gofmt -l $$(git ls-files '*.go') 2>/dev/null)" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }

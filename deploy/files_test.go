@@ -18,9 +18,11 @@ const (
 	envoyFile   = "../envoy.yaml"
 	composeFile = "../docker-compose.yaml"
 	istioFile   = "istio/wasmplugin.yaml"
-	readmeFile  = "../README.md"
-	schemaFile  = "../config.schema.json"
-	builtWasm   = "build/cors.wasm" // as the Makefile names it, from the repository root
+	// istioGatewayFile attaches the plugin to a Gateway by targetRefs.
+	istioGatewayFile = "istio/wasmplugin-gateway.yaml"
+	readmeFile       = "../README.md"
+	schemaFile       = "../config.schema.json"
+	builtWasm        = "build/cors.wasm" // as the Makefile names it, from the repository root
 )
 
 func readFile(t *testing.T, path string) []byte {

@@ -21,6 +21,17 @@ func TestIstioWasmPlugin(t *testing.T) {
 	}
 }
 
+func TestIstioWasmPluginOnAGateway(t *testing.T) {
+	for _, p := range istioProblems(readFile(t, istioGatewayFile)) {
+		t.Error(p)
+	}
+	runMutations(t, readFile(t, istioGatewayFile), []mutation{
+		{"selector and targetRefs", "  targetRefs:", "  selector: {matchLabels: {app: x}}\n  targetRefs:", "one or the other"},
+		{"not a Gateway", "kind: Gateway", "kind: HTTPRoute", "targetRefs"},
+		{"no priority", "priority: 1000", "", "spec.priority"},
+	}, istioProblems)
+}
+
 func TestIstioChecksCatchMistakes(t *testing.T) {
 	runMutations(t, readFile(t, istioFile), []mutation{
 		{"unknown field", "imagePullPolicy:", "pullPolicy:", "unknown field"},
@@ -30,6 +41,8 @@ func TestIstioChecksCatchMistakes(t *testing.T) {
 		{"after authentication", "phase: AUTHN", "phase: AUTHZ", "phase"},
 		{"not an image", "url: oci://", "url: https://", "oci://"},
 		{"no selector", "app: demo-api", "{}", "selector"},
+		{"no priority", "priority: 1000", "", "spec.priority"},
+		{"low priority", "priority: 1000", "priority: 10", "spec.priority"},
 		{"bad plugin configuration", "max_age: 600", "max_age: 600000", "policies[0].max_age"},
 	}, istioProblems)
 }
@@ -64,8 +77,20 @@ func istioProblems(data []byte) []string {
 	if err := protojson.Unmarshal(res.Spec, &wp); err != nil {
 		return ps.add("spec: %v", err)
 	}
-	if len(wp.GetSelector().GetMatchLabels()) == 0 {
-		ps.add("spec.selector.matchLabels must select the workloads (an empty selector means every workload in the namespace)")
+	switch refs := wp.GetTargetRefs(); {
+	case len(refs) > 0 && wp.GetSelector() != nil:
+		ps.add("spec.selector and spec.targetRefs: use one or the other")
+	case len(refs) > 0:
+		for _, r := range refs {
+			if r.GetKind() != "Gateway" || r.GetGroup() != "gateway.networking.k8s.io" || r.GetName() == "" {
+				ps.add("spec.targetRefs %v: want a Gateway API Gateway by name", r)
+			}
+		}
+	case len(wp.GetSelector().GetMatchLabels()) == 0:
+		ps.add("spec.selector.matchLabels (or spec.targetRefs) must select the workloads (an empty selector means every workload in the namespace)")
+	}
+	if p := wp.GetPriority(); p == nil || p.GetValue() < 1000 {
+		ps.add("spec.priority must be set, at least 1000, so no other AUTHN plugin answers preflights first")
 	}
 	if !strings.HasPrefix(wp.GetUrl(), "oci://") {
 		ps.add("spec.url %q: want an oci:// image made by `make oci`", wp.GetUrl())

@@ -41,7 +41,7 @@ func fencedBlocks(md, lang string) []string {
 // configuration nobody validated.
 func TestReadmeYAMLIsTested(t *testing.T) {
 	files := map[string]string{}
-	for _, f := range []string{envoyFile, composeFile, istioFile} {
+	for _, f := range []string{envoyFile, composeFile, istioFile, istioGatewayFile, egGatewayFile, egRouteFile, egExtensionFile, egExtensionHTTP} {
 		files[f] = string(readFile(t, f))
 	}
 	shown := map[string]bool{}
@@ -54,11 +54,10 @@ func TestReadmeYAMLIsTested(t *testing.T) {
 			}
 		}
 		if !found {
-			t.Errorf("README deploy section, yaml block %d is not verbatim in %s, %s or %s:\n%s",
-				i+1, envoyFile, composeFile, istioFile, b)
+			t.Errorf("README deploy section, yaml block %d is not verbatim in any checked deployment file:\n%s", i+1, b)
 		}
 	}
-	for _, f := range []string{envoyFile, istioFile} {
+	for _, f := range []string{envoyFile, istioFile, istioGatewayFile, egGatewayFile, egExtensionFile} {
 		if !shown[f] {
 			t.Errorf("the README deploy section shows no snippet of %s", f)
 		}

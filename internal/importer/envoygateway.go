@@ -13,7 +13,9 @@ import (
 // (gateway.envoyproxy.io/v1alpha1) that the importer reads. It is a local
 // copy rather than github.com/envoyproxy/gateway's type, whose module pulls
 // about 300 modules into go.mod (RATIONALE.md); the authentication sections
-// are accepted by name and not read.
+// are accepted by name and not read. deploy/envoy-gateway/apicheck (a module
+// of its own) checks every field here against the real type, and decodes the
+// test manifests into it.
 type SecurityPolicy struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`
