@@ -14,12 +14,17 @@ import (
 // out stream contexts.
 type pluginContext struct {
 	types.DefaultPluginContext
-	host       abi.Host
+	host       *abi.Host
 	set        *policy.Set
 	needsRoute bool                         // policy choice reads :authority/:path
 	counters   [][policy.NumCounters]uint32 // metric ids by policy, by counter
 	noPolicy   uint32                       // metric id of policy.NoPolicyCounter
-	free       []*stream                    // finished streams, reused so steady state allocates nothing
+	// noOriginDecision is the decision of every request without Origin when
+	// !needsRoute: made once at configure time (see stream.decideNoOrigin).
+	noOriginDecision policy.Decision
+	noOriginCounter  uint32    // the metric it moves
+	fastNoOrigin     bool      // !needsRoute, so noOriginDecision applies to every request without Origin
+	free             []*stream // finished streams, reused so steady state allocates nothing
 }
 
 // emptyConfigHelp is logged when the plugin gets no configuration at all.
@@ -67,6 +72,15 @@ func (p *pluginContext) OnPluginStart(int) types.OnPluginStartStatus {
 		return types.OnPluginStartStatusFailed
 	}
 	p.set, p.counters, p.noPolicy, p.needsRoute = set, counters, noPolicy, set.NeedsRoute()
+	set.Decide(&policy.Request{}, &p.noOriginDecision)
+	d := &p.noOriginDecision
+	p.fastNoOrigin = !p.needsRoute && d.Kind != policy.KindNone // the first policy applies to everything
+	if p.fastNoOrigin {
+		p.noOriginCounter = counters[d.Policy][d.Counter]
+	}
+	// Configuring allocates megabytes for 10,000 origins; let a garbage
+	// collection it started finish now rather than never (abi.YieldToGC).
+	abi.YieldToGC()
 	p.host.Log(abi.LogInfo, "cors-wasm: configured "+strconv.Itoa(set.Len())+" policies")
 	return types.OnPluginStartStatusOK
 }
@@ -94,8 +108,16 @@ const maxFreeStreams = 1024
 
 // count increments one of a policy's counters.
 func (p *pluginContext) count(policyIndex int, c policy.Counter) {
-	// A failed increment only loses a metric point; it must not fail the request.
-	_ = p.host.IncrementCounter(p.counters[policyIndex][c], 1)
+	p.host.Count(p.counters[policyIndex][c])
 }
 
-var _ types.PluginContext = (*pluginContext)(nil)
+// ReusesStreamContexts tells internal/abi that a finished stream context may
+// serve the next stream without OnHttpStreamDone and NewHttpContext: a stream
+// resets itself at request headers, and the response callback of a stream
+// whose request callback never ran finds no context.
+func (p *pluginContext) ReusesStreamContexts() {}
+
+var (
+	_ types.PluginContext      = (*pluginContext)(nil)
+	_ abi.ReusesStreamContexts = (*pluginContext)(nil)
+)

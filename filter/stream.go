@@ -19,6 +19,7 @@ type stream struct {
 	req      policy.Request
 	decision policy.Decision
 	decided  bool
+	noOrigin bool // decided by the no-Origin fast path: the plugin's noOriginDecision applies
 	done     bool
 	lines    []abi.HeaderPair // reused for local replies
 	vary     []byte           // reused to merge the upstream's Vary lines
@@ -28,11 +29,10 @@ type stream struct {
 // answered here with a local reply.
 func (s *stream) OnHttpRequestHeaders(int, bool) types.Action {
 	p := s.plugin
-	s.decided = false
+	s.decided, s.noOrigin = false, false
 	if p.set == nil {
 		return types.ActionContinue
 	}
-	s.req.Reset()
 	// Most requests carry no Origin. One lookup that finds nothing costs no
 	// allocation in the guest; only CORS requests (or routed policies) read
 	// every header line, which they need for repeated Origin and ACRH lines.
@@ -41,6 +41,11 @@ func (s *stream) OnHttpRequestHeaders(int, bool) types.Action {
 		p.host.Log(abi.LogError, "cors-wasm: cannot read request headers: "+err.Error())
 		return types.ActionContinue
 	}
+	if !hasOrigin && p.fastNoOrigin {
+		s.decideNoOrigin()
+		return types.ActionContinue
+	}
+	s.req.Reset()
 	if hasOrigin || p.needsRoute {
 		pairs, err := p.host.RequestHeaders()
 		if err != nil {
@@ -84,6 +89,15 @@ func (s *stream) OnHttpRequestHeaders(int, bool) types.Action {
 	return types.ActionPause
 }
 
+// decideNoOrigin is the fast path for the commonest stream, a request
+// without Origin when no policy routes by host or path (fastNoOrigin): its
+// decision does not depend on the request, so it was made once at configure
+// time (pluginContext.noOriginDecision) and is only counted here (RATIONALE.md).
+func (s *stream) decideNoOrigin() {
+	s.decided, s.noOrigin = true, true
+	s.plugin.host.Count(s.plugin.noOriginCounter)
+}
+
 // replyDetails name local replies in Envoy's access log (%RESPONSE_CODE_DETAILS%).
 var replyDetails = [...]string{
 	policy.ReasonNone:           "cors_preflight",
@@ -113,6 +127,9 @@ func (s *stream) logRejection() {
 // OnHttpResponseHeaders applies the latched decision to the upstream's response.
 func (s *stream) OnHttpResponseHeaders(int, bool) types.Action {
 	d := &s.decision
+	if s.noOrigin {
+		d = &s.plugin.noOriginDecision // read-only, shared by every such stream
+	}
 	if !s.decided || !d.Respond {
 		return types.ActionContinue
 	}

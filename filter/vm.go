@@ -9,11 +9,11 @@ import (
 // vmContext is the VM-wide context; it only makes plugin contexts.
 type vmContext struct {
 	types.DefaultVMContext
-	host abi.Host
+	host *abi.Host
 }
 
 // NewVMContext returns the plugin's VM context, talking to the proxy through host.
-func NewVMContext(host abi.Host) types.VMContext {
+func NewVMContext(host *abi.Host) types.VMContext {
 	return &vmContext{host: host}
 }
 

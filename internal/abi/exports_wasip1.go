@@ -8,8 +8,10 @@ import (
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
 )
 
-// The guest side of proxy-wasm ABI v0.2.1. Every export recovers panics: a
-// trap would fail the stream and can poison the VM for every later request.
+// The guest side of proxy-wasm ABI v0.2.1. Every export recovers panics (a
+// trap would fail the stream and can poison the VM for every later request),
+// except on fast paths that cannot panic: a fixed-size table probed by an id
+// masked into range, and nothing else.
 
 var (
 	mem arena
@@ -28,8 +30,20 @@ func proxyOnMemoryAllocate(size uint32) unsafe.Pointer {
 	return unsafe.Pointer(unsafe.SliceData(mem.alloc(size)))
 }
 
+// proxy_on_context_create only records a stream's root (see registry): the
+// fast path cannot panic, so it runs without a deferred recovery.
+//
 //go:wasmexport proxy_on_context_create
 func proxyOnContextCreate(id, parent uint32) {
+	if parent != 0 && reg != nil && reg.streams.reserve(id, streamEntry{root: parent}) {
+		return
+	}
+	createContext(id, parent)
+}
+
+// createContext is the rest of proxy_on_context_create: roots, and streams
+// whose slot is taken.
+func createContext(id, parent uint32) {
 	defer recoverPanic(id, "proxy_on_context_create")
 	reg.create(id, parent)
 }
@@ -50,16 +64,35 @@ func proxyOnConfigure(root, size uint32) (ok bool) {
 	return p.OnPluginStart(int(size)) == types.OnPluginStartStatusOK
 }
 
+// The header callbacks recover with one deferred closure that does nothing
+// unless the body did not finish: one wasm call per callback on the normal
+// path instead of three (the closure, a recover helper, and the runtime's
+// gorecover). recover must be called by the deferred function itself.
+
 //go:wasmexport proxy_on_request_headers
 func proxyOnRequestHeaders(id, headers, endOfStream uint32) (action uint32) {
-	defer recoverStreamPanic(id, "proxy_on_request_headers", &action)
-	if s := reg.stream(id); s != nil {
-		return uint32(s.OnHttpRequestHeaders(int(headers), endOfStream != 0))
+	finished := false
+	defer func() {
+		if !finished {
+			action = streamPanicked(id, "proxy_on_request_headers", recover())
+		}
+	}()
+	if e := reg.streams.get(id); e != nil {
+		if e.ctx == nil && reg.nfree > 0 && reg.canReuse(e) {
+			e.ctx = reg.pop() // the common case, without a call
+		}
+		s := e.ctx
+		if s == nil {
+			s = reg.context(id, e)
+		}
+		if s != nil {
+			action = uint32(s.OnHttpRequestHeaders(int(headers), endOfStream != 0))
+		} else if e.failed { // proxy_on_context_create panicked
+			action = failStream()
+		}
 	}
-	if reg.failed(id) { // proxy_on_context_create panicked
-		return failStream()
-	}
-	return 0
+	finished = true
+	return action
 }
 
 //go:wasmexport proxy_on_request_body
@@ -70,11 +103,19 @@ func proxyOnRequestTrailers(id, trailers uint32) uint32 { return 0 }
 
 //go:wasmexport proxy_on_response_headers
 func proxyOnResponseHeaders(id, headers, endOfStream uint32) (action uint32) {
-	defer recoverStreamPanic(id, "proxy_on_response_headers", &action)
-	if s := reg.stream(id); s != nil {
-		return uint32(s.OnHttpResponseHeaders(int(headers), endOfStream != 0))
+	finished := false
+	defer func() {
+		if !finished {
+			action = streamPanicked(id, "proxy_on_response_headers", recover())
+		}
+	}()
+	if e := reg.streams.get(id); e != nil && e.ctx != nil {
+		// A stream whose request callback never ran (another filter answered
+		// it first) has no context and nothing to apply.
+		action = uint32(e.ctx.OnHttpResponseHeaders(int(headers), endOfStream != 0))
 	}
-	return 0
+	finished = true
+	return action
 }
 
 //go:wasmexport proxy_on_response_body
@@ -83,26 +124,32 @@ func proxyOnResponseBody(id, size, endOfStream uint32) uint32 { return 0 }
 //go:wasmexport proxy_on_response_trailers
 func proxyOnResponseTrailers(id, trailers uint32) uint32 { return 0 }
 
-//go:wasmexport proxy_on_log
-func proxyOnLog(id uint32) {
-	defer recoverPanic(id, "proxy_on_log")
-	reg.finish(id)
-}
+// No proxy_on_log and no proxy_on_done: a host runs neither when the module
+// does not export it (proxy-wasm-cpp-host ContextBase::onLog/onDone: a missing
+// on_done counts as done), so the plugin does its end-of-stream work in
+// proxy_on_delete and a stream costs two export calls less (RATIONALE.md).
+// OnHttpStreamDone runs at delete; OnPluginDone is never called.
 
-//go:wasmexport proxy_on_done
-func proxyOnDone(id uint32) (done bool) {
-	defer recoverPanic(id, "proxy_on_done")
-	if reg.finish(id) { // streams first: they are most of the calls
-		return true
-	}
-	if p, ok := reg.roots[id]; ok {
-		return p.OnPluginDone()
-	}
-	return true
-}
-
+// proxy_on_delete: a stream without a context (it never reached its header
+// callbacks) is forgotten, and a reusable context is kept for the next
+// stream, without a deferred recovery, as neither can panic.
+//
 //go:wasmexport proxy_on_delete
 func proxyOnDelete(id uint32) {
+	if reg == nil {
+		return
+	}
+	if e := reg.streams.get(id); e != nil {
+		if e.ctx == nil || reg.canReuse(e) && reg.push(e.ctx) {
+			reg.streams.remove(id)
+			return
+		}
+	}
+	deleteContext(id)
+}
+
+// deleteContext is the rest of proxy_on_delete: streams with a context, and roots.
+func deleteContext(id uint32) {
 	defer recoverPanic(id, "proxy_on_delete")
 	reg.remove(id)
 }

@@ -25,12 +25,16 @@ type HeaderPair struct {
 	Value string
 }
 
-// Host is everything the filter may ask of the proxy.
+// hostAPI is everything a plugin may ask of the proxy: the method set of
+// Host, which is a concrete type per build (the ABI's imports on wasip1, the
+// SDK's proxywasm API natively) so that calls are static and small ones are
+// inlined into the filter's hot path (issue 14: an interface call is one more
+// wasm call per host call). Both builds assert that Host implements it.
 //
 // Values returned by the Host (header pairs, the plugin configuration) are views
 // into memory the Host reuses: they stay valid only until the next call on the
 // Host. Callers that keep anything across calls must copy it.
-type Host interface {
+type hostAPI interface {
 	// PluginConfig returns the plugin configuration; only valid during OnPluginStart.
 	PluginConfig() ([]byte, error)
 	// RequestHeader returns the first value of a request header (Envoy's
@@ -58,6 +62,8 @@ type Host interface {
 	LogEnabled(level LogLevel) bool
 	// DefineCounter defines a counter metric and returns its id.
 	DefineCounter(name string) (uint32, error)
+	// Count adds one to a counter and ignores failure.
+	Count(id uint32)
 	// IncrementCounter adds delta (> 0) to a counter.
 	IncrementCounter(id uint32, delta int64) error
 }

@@ -16,9 +16,12 @@ import (
 func SetVMContext(vm types.VMContext) { proxywasm.SetVMContext(vm) }
 
 // NewHost returns a Host over the SDK's proxywasm API.
-func NewHost() Host { return &sdkHost{} }
+func NewHost() *Host { return &Host{} }
 
-type sdkHost struct {
+var _ hostAPI = (*Host)(nil)
+
+// Host talks to the proxy through the SDK's proxywasm API.
+type Host struct {
 	pairs []HeaderPair
 	lines [][2]string
 }
@@ -36,12 +39,12 @@ func sdkError(err error) error {
 	return err
 }
 
-func (h *sdkHost) PluginConfig() ([]byte, error) {
+func (h *Host) PluginConfig() ([]byte, error) {
 	b, err := proxywasm.GetPluginConfiguration()
 	return b, sdkError(err)
 }
 
-func (h *sdkHost) convert(lines [][2]string, err error) ([]HeaderPair, error) {
+func (h *Host) convert(lines [][2]string, err error) ([]HeaderPair, error) {
 	if err != nil {
 		return nil, sdkError(err)
 	}
@@ -62,35 +65,35 @@ func header(v string, err error) (string, bool, error) {
 	return v, true, nil
 }
 
-func (h *sdkHost) RequestHeader(name string) (string, bool, error) {
+func (h *Host) RequestHeader(name string) (string, bool, error) {
 	return header(proxywasm.GetHttpRequestHeader(name))
 }
 
-func (h *sdkHost) ResponseHeader(name string) (string, bool, error) {
+func (h *Host) ResponseHeader(name string) (string, bool, error) {
 	return header(proxywasm.GetHttpResponseHeader(name))
 }
 
-func (h *sdkHost) RequestHeaders() ([]HeaderPair, error) {
+func (h *Host) RequestHeaders() ([]HeaderPair, error) {
 	return h.convert(proxywasm.GetHttpRequestHeaders())
 }
 
-func (h *sdkHost) ResponseHeaders() ([]HeaderPair, error) {
+func (h *Host) ResponseHeaders() ([]HeaderPair, error) {
 	return h.convert(proxywasm.GetHttpResponseHeaders())
 }
 
-func (h *sdkHost) AddResponseHeader(name, value string) error {
+func (h *Host) AddResponseHeader(name, value string) error {
 	return sdkError(proxywasm.AddHttpResponseHeader(name, value))
 }
 
-func (h *sdkHost) ReplaceResponseHeader(name, value string) error {
+func (h *Host) ReplaceResponseHeader(name, value string) error {
 	return sdkError(proxywasm.ReplaceHttpResponseHeader(name, value))
 }
 
-func (h *sdkHost) RemoveResponseHeader(name string) error {
+func (h *Host) RemoveResponseHeader(name string) error {
 	return sdkError(proxywasm.RemoveHttpResponseHeader(name))
 }
 
-func (h *sdkHost) SendLocalReply(status uint32, details string, headers []HeaderPair) error {
+func (h *Host) SendLocalReply(status uint32, details string, headers []HeaderPair) error {
 	// The SDK's API has no details argument; the emulator does not show them.
 	h.lines = h.lines[:0]
 	for _, p := range headers {
@@ -99,7 +102,7 @@ func (h *sdkHost) SendLocalReply(status uint32, details string, headers []Header
 	return sdkError(proxywasm.SendHttpResponse(status, h.lines, nil, -1))
 }
 
-func (h *sdkHost) Log(level LogLevel, msg string) {
+func (h *Host) Log(level LogLevel, msg string) {
 	switch level {
 	case LogTrace:
 		proxywasm.LogTrace(msg)
@@ -118,9 +121,9 @@ func (h *sdkHost) Log(level LogLevel, msg string) {
 
 // LogEnabled is always true: the SDK's API has no log-level query, and the
 // emulator records every level.
-func (h *sdkHost) LogEnabled(LogLevel) bool { return true }
+func (h *Host) LogEnabled(LogLevel) bool { return true }
 
-func (h *sdkHost) DefineCounter(name string) (id uint32, err error) {
+func (h *Host) DefineCounter(name string) (id uint32, err error) {
 	defer func() { // the SDK panics on a refused definition
 		if r := recover(); r != nil {
 			err = ErrBadArgument
@@ -129,7 +132,11 @@ func (h *sdkHost) DefineCounter(name string) (id uint32, err error) {
 	return uint32(proxywasm.DefineCounterMetric(name)), nil
 }
 
-func (h *sdkHost) IncrementCounter(id uint32, delta int64) (err error) {
+// Count adds one to a counter, ignoring failure (a lost metric point must
+// not fail a request).
+func (h *Host) Count(id uint32) { _ = h.IncrementCounter(id, 1) }
+
+func (h *Host) IncrementCounter(id uint32, delta int64) (err error) {
 	if delta <= 0 {
 		return ErrBadArgument
 	}

@@ -4,11 +4,11 @@ package abi
 
 import "unsafe"
 
-// wasmHost implements Host over the proxy-wasm imports. Every host call that
+// Host talks to the proxy through the proxy-wasm imports. Every host call that
 // returns data writes it into the guest's arena (see proxyOnMemoryAllocate);
 // header views and the encode buffer are reused, so the request path
 // allocates nothing in steady state.
-type wasmHost struct {
+type Host struct {
 	pairs []HeaderPair
 	enc   []byte
 }
@@ -19,7 +19,9 @@ type wasmHost struct {
 var outPtr, outSize, outLevel, outID uint32
 
 // NewHost returns the Host of the running proxy.
-func NewHost() Host { return &wasmHost{} }
+func NewHost() *Host { return &Host{} }
+
+var _ hostAPI = (*Host)(nil)
 
 // fetched returns the bytes the host wrote for a call that returned ptr and
 // size. The host must have written them into the buffer our allocator handed
@@ -35,7 +37,7 @@ func fetched(ptr, size uint32) ([]byte, error) {
 	return buf[:size], nil
 }
 
-func (h *wasmHost) PluginConfig() ([]byte, error) {
+func (h *Host) PluginConfig() ([]byte, error) {
 	if err := statusError(proxyGetBufferBytes(bufferPluginConfig, 0, maxBufferBytes, &outPtr, &outSize)); err != nil {
 		return nil, err
 	}
@@ -44,7 +46,7 @@ func (h *wasmHost) PluginConfig() ([]byte, error) {
 	return append([]byte(nil), b...), err
 }
 
-func (h *wasmHost) headers(mapType uint32) ([]HeaderPair, error) {
+func (h *Host) headers(mapType uint32) ([]HeaderPair, error) {
 	if err := statusError(proxyGetHeaderMapPairs(mapType, &outPtr, &outSize)); err != nil {
 		return nil, err
 	}
@@ -56,64 +58,74 @@ func (h *wasmHost) headers(mapType uint32) ([]HeaderPair, error) {
 	return h.pairs, err
 }
 
-func (h *wasmHost) header(mapType uint32, name string) (string, bool, error) {
-	st := proxyGetHeaderMapValue(mapType, stringPtr(name), uint32(len(name)), &outPtr, &outSize)
-	if st == statusNotFound {
+// header is small enough to be inlined into callers (issue 14: one wasm call
+// less per lookup); the rare error path calls out.
+func (h *Host) header(mapType uint32, name string) (string, bool, error) {
+	switch proxyGetHeaderMapValue(mapType, stringPtr(name), uint32(len(name)), &outPtr, &outSize) {
+	case statusOK:
+		return fetchedValue()
+	case statusNotFound:
 		return "", false, nil // no allocation happened: the cheap path
 	}
-	if err := statusError(st); err != nil {
-		return "", false, err
-	}
+	return "", false, ErrInternalFailure
+}
+
+// fetchedValue is the value the last lookup found.
+func fetchedValue() (string, bool, error) {
 	b, err := fetched(outPtr, outSize)
 	return view(b), err == nil, err
 }
 
-func (h *wasmHost) RequestHeader(name string) (string, bool, error) {
+func (h *Host) RequestHeader(name string) (string, bool, error) {
 	return h.header(mapRequestHeaders, name)
 }
 
-func (h *wasmHost) ResponseHeader(name string) (string, bool, error) {
+func (h *Host) ResponseHeader(name string) (string, bool, error) {
 	return h.header(mapResponseHeaders, name)
 }
 
-func (h *wasmHost) RequestHeaders() ([]HeaderPair, error) { return h.headers(mapRequestHeaders) }
+func (h *Host) RequestHeaders() ([]HeaderPair, error) { return h.headers(mapRequestHeaders) }
 
-func (h *wasmHost) ResponseHeaders() ([]HeaderPair, error) { return h.headers(mapResponseHeaders) }
+func (h *Host) ResponseHeaders() ([]HeaderPair, error) { return h.headers(mapResponseHeaders) }
 
-func (h *wasmHost) AddResponseHeader(name, value string) error {
+func (h *Host) AddResponseHeader(name, value string) error {
 	return statusError(proxyAddHeaderMapValue(mapResponseHeaders, stringPtr(name), uint32(len(name)), stringPtr(value), uint32(len(value))))
 }
 
-func (h *wasmHost) ReplaceResponseHeader(name, value string) error {
+func (h *Host) ReplaceResponseHeader(name, value string) error {
 	return statusError(proxyReplaceHeaderMapValue(mapResponseHeaders, stringPtr(name), uint32(len(name)), stringPtr(value), uint32(len(value))))
 }
 
-func (h *wasmHost) RemoveResponseHeader(name string) error {
+func (h *Host) RemoveResponseHeader(name string) error {
 	return statusError(proxyRemoveHeaderMapValue(mapResponseHeaders, stringPtr(name), uint32(len(name))))
 }
 
-func (h *wasmHost) SendLocalReply(status uint32, details string, headers []HeaderPair) error {
+func (h *Host) SendLocalReply(status uint32, details string, headers []HeaderPair) error {
 	h.enc = encodeHeaderMap(h.enc, headers)
 	return statusError(proxySendLocalResponse(status, stringPtr(details), uint32(len(details)), nil, 0,
 		unsafe.Pointer(unsafe.SliceData(h.enc)), uint32(len(h.enc)), grpcStatusNone))
 }
 
-func (h *wasmHost) Log(level LogLevel, msg string) {
+func (h *Host) Log(level LogLevel, msg string) {
 	proxyLog(uint32(level), stringPtr(msg), uint32(len(msg)))
 }
 
-func (h *wasmHost) LogEnabled(level LogLevel) bool {
+func (h *Host) LogEnabled(level LogLevel) bool {
 	if proxyGetLogLevel(&outLevel) != statusOK {
 		return true // unknown: let the host filter
 	}
 	return uint32(level) >= outLevel
 }
 
-func (h *wasmHost) DefineCounter(name string) (uint32, error) {
+func (h *Host) DefineCounter(name string) (uint32, error) {
 	err := statusError(proxyDefineMetric(metricCounter, stringPtr(name), uint32(len(name)), &outID))
 	return outID, err
 }
 
-func (h *wasmHost) IncrementCounter(id uint32, delta int64) error {
+// Count adds one to a counter, ignoring failure (a lost metric point must
+// not fail a request); small enough to be inlined into the hot path.
+func (h *Host) Count(id uint32) { proxyIncrementMetric(id, 1) }
+
+func (h *Host) IncrementCounter(id uint32, delta int64) error {
 	return statusError(proxyIncrementMetric(id, delta))
 }

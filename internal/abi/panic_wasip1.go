@@ -13,15 +13,15 @@ package abi
 // panicDetails names the reply in Envoy's access log (%RESPONSE_CODE_DETAILS%).
 const panicDetails = "cors_wasm_panic"
 
-// recoverStreamPanic is deferred by the header callbacks: on a panic it logs,
-// marks the stream failed and sets *action to what failStream answers.
-func recoverStreamPanic(id uint32, export string, action *uint32) {
-	r := recover()
+// streamPanicked is called by the header callbacks' deferred closure with
+// what recover returned: on a panic it logs, marks the stream failed and
+// returns what failStream answers.
+func streamPanicked(id uint32, export string, r any) uint32 {
 	if r == nil {
-		return
+		return 0 // not a panic (runtime.Goexit): nothing to answer
 	}
 	logPanic(id, export, r)
-	*action = failStream()
+	return failStream()
 }
 
 // failStream sends the local 500 and returns Pause. Sent from the request

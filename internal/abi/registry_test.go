@@ -30,8 +30,9 @@ type fakeStream struct {
 
 func (s *fakeStream) OnHttpStreamDone() { s.vm.done++ }
 
-// Envoy's order per stream: create, headers..., log, done, delete. Nothing may
-// stay behind, and stream-done runs exactly once.
+// Envoy's order per stream: create, headers..., delete (the module exports no
+// log or done callback). Nothing may stay behind, the context is made at the
+// first header callback, and stream-done runs exactly once, at delete.
 func TestRegistryLifecycle(t *testing.T) {
 	vm := &fakeVM{}
 	r := newRegistry(vm)
@@ -39,11 +40,12 @@ func TestRegistryLifecycle(t *testing.T) {
 	const streams = 100_000
 	for id := uint32(2); id < 2+streams; id++ {
 		r.create(id, 1)
-		if r.stream(id) == nil {
-			t.Fatalf("stream %d not registered", id)
+		if vm.made != int(id-2) {
+			t.Fatalf("context made before the first header callback")
 		}
-		r.finish(id) // proxy_on_log
-		r.finish(id) // proxy_on_done
+		if r.stream(id) == nil || r.stream(id) != r.stream(id) {
+			t.Fatalf("stream %d not registered, or made twice", id)
+		}
 		if root, isRoot := r.remove(id); isRoot || root != nil {
 			t.Fatalf("stream %d reported as a root", id)
 		}
@@ -59,20 +61,26 @@ func TestRegistryLifecycle(t *testing.T) {
 	}
 }
 
-func TestRegistrySkippedLogAndUnknownIDs(t *testing.T) {
+func TestRegistryUnknownIDsAndRoots(t *testing.T) {
 	vm := &fakeVM{}
 	r := newRegistry(vm)
 	r.create(1, 0)
 	r.create(2, 1)
-	r.remove(2) // host skipped proxy_on_log and proxy_on_done
-	if vm.done != 1 {
-		t.Fatalf("stream-done ran %d times on delete, want 1", vm.done)
+	r.remove(2) // deleted before any header callback: no context was made
+	if vm.made != 0 || vm.done != 0 {
+		t.Fatalf("made %d, done %d for a stream without callbacks", vm.made, vm.done)
 	}
-	r.create(3, 99) // unknown root: ignored
+	r.create(5, 0) // a second root: streams of both find theirs
+	r.create(6, 1)
+	r.create(7, 5)
+	if r.stream(6) == nil || r.stream(7) == nil || vm.made != 2 {
+		t.Fatalf("streams of two roots: made %d", vm.made)
+	}
+	r.create(3, 99) // unknown root: no context
 	if r.stream(3) != nil || r.stream(42) != nil {
 		t.Fatalf("unknown contexts must have no stream")
 	}
-	r.finish(42)
+	r.remove(3)
 	r.remove(42)
 	r.drop(42)
 	var nilReg *registry

@@ -1,94 +1,93 @@
 package abi
 
-// streamTable maps stream context ids to entries: open addressing with
-// linear probing and backward-shift deletion (no tombstones), so a table
-// that sees millions of ever-increasing ids stays as small as the number of
-// live streams. Go's map costs several hundred nanoseconds per insert and
-// delete in a wasm guest with this pattern; this costs tens.
+// streamTable maps live stream context ids to entries. Context ids grow by
+// one per stream, so the live streams of a worker almost always have distinct
+// ids modulo directSlots: each id has one slot in a fixed array (no probing,
+// no growth), and the rare id whose slot is held by an older live stream (a
+// long request, a WebSocket) goes to an overflow map. get, reserve and remove
+// are small enough to be inlined into the exports, and the fixed array makes
+// their fast path free of bounds checks, so they cannot panic: an export that
+// finds nothing to do needs no deferred recovery (issue 14: each Go call in
+// the guest costs; a Go map cost several hundred ns per insert and delete).
 type streamTable struct {
-	slots []slot // length is a power of two; id 0 marks an empty slot
-	n     int
+	direct   [directSlots]slot
+	overflow map[uint32]*streamEntry
+	n        int
 }
+
+// directSlots bounds the live streams served without the overflow map; a
+// worker rarely has more in flight, and then only the extra ones pay for a map.
+const directSlots = 1024
 
 type slot struct {
-	id    uint32
+	id    uint32 // 0: empty
 	entry streamEntry
-}
-
-const minTableSlots = 64
-
-func (t *streamTable) index(id uint32) uint32 {
-	return (id * 0x9E3779B1) & uint32(len(t.slots)-1)
 }
 
 // get returns the entry of id, or nil.
 func (t *streamTable) get(id uint32) *streamEntry {
-	if len(t.slots) == 0 || id == 0 {
+	if s := &t.direct[id%directSlots]; s.id == id && id != 0 {
+		return &s.entry
+	}
+	if len(t.overflow) == 0 {
 		return nil
 	}
-	for i := t.index(id); ; i = (i + 1) & uint32(len(t.slots)-1) {
-		s := &t.slots[i]
-		if s.id == id {
-			return &s.entry
-		}
-		if s.id == 0 {
-			return nil
-		}
+	return t.getOverflow(id)
+}
+
+func (t *streamTable) getOverflow(id uint32) *streamEntry { return t.overflow[id] }
+
+// reserve puts e for id when id's slot is free and no overflow entry exists,
+// and reports whether it did; otherwise the caller uses put.
+func (t *streamTable) reserve(id uint32, e streamEntry) bool {
+	s := &t.direct[id%directSlots]
+	if s.id != 0 || id == 0 || len(t.overflow) != 0 {
+		return false
 	}
+	s.id, s.entry = id, e
+	t.n++
+	return true
 }
 
 // put inserts or replaces the entry of id (id must not be 0).
 func (t *streamTable) put(id uint32, e streamEntry) {
-	if (t.n+1)*4 > len(t.slots)*3 { // keep the load under 3/4
-		t.grow()
-	}
-	for i := t.index(id); ; i = (i + 1) & uint32(len(t.slots)-1) {
-		s := &t.slots[i]
-		if s.id == id {
-			s.entry = e
-			return
-		}
-		if s.id == 0 {
-			*s = slot{id: id, entry: e}
-			t.n++
-			return
-		}
-	}
-}
-
-// remove deletes id, shifting later entries of its probe run back.
-func (t *streamTable) remove(id uint32) {
-	if len(t.slots) == 0 || id == 0 {
+	if old := t.get(id); old != nil {
+		*old = e
 		return
 	}
-	mask := uint32(len(t.slots) - 1)
-	i := t.index(id)
-	for t.slots[i].id != id {
-		if t.slots[i].id == 0 {
-			return
-		}
-		i = (i + 1) & mask
+	if t.reserve(id, e) {
+		return
 	}
-	for j := (i + 1) & mask; t.slots[j].id != 0; j = (j + 1) & mask {
-		// Move slots[j] into the hole at i unless its home lies cyclically in (i, j].
-		home := t.index(t.slots[j].id)
-		if (j > i && (home <= i || home > j)) || (j < i && home <= i && home > j) {
-			t.slots[i] = t.slots[j]
-			i = j
-		}
+	if s := &t.direct[id%directSlots]; s.id == 0 {
+		s.id, s.entry = id, e
+		t.n++
+		return
 	}
-	t.slots[i] = slot{}
-	t.n--
+	if t.overflow == nil {
+		t.overflow = map[uint32]*streamEntry{}
+	}
+	p := new(streamEntry) // only here: taking &e would move e to the heap on every put
+	*p = e
+	t.overflow[id] = p
+	t.n++
 }
 
-func (t *streamTable) grow() {
-	old := t.slots
-	t.slots = make([]slot, max(minTableSlots, 2*len(old)))
-	t.n = 0
-	for _, s := range old {
-		if s.id != 0 {
-			t.put(s.id, s.entry)
-		}
+// remove deletes id; absent ids are ignored.
+func (t *streamTable) remove(id uint32) {
+	if s := &t.direct[id%directSlots]; s.id == id && id != 0 {
+		*s = slot{}
+		t.n--
+		return
+	}
+	if len(t.overflow) != 0 {
+		t.removeOverflow(id)
+	}
+}
+
+func (t *streamTable) removeOverflow(id uint32) {
+	if _, ok := t.overflow[id]; ok {
+		delete(t.overflow, id)
+		t.n--
 	}
 }
 

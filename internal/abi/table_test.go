@@ -8,7 +8,7 @@ import (
 // The table against a Go map under random interleaved puts and removes,
 // including ids that collide and runs that wrap around the end.
 func TestStreamTableMatchesMap(t *testing.T) {
-	var tab streamTable
+	tab := new(streamTable)
 	ref := map[uint32]uint32{}
 	rng := rand.New(rand.NewPCG(1, 2))
 	next := uint32(1)
@@ -42,13 +42,39 @@ func TestStreamTableMatchesMap(t *testing.T) {
 			t.Fatalf("removed id %d still found", id)
 		}
 	}
-	if len(tab.slots) > 1<<16 {
-		t.Fatalf("table grew to %d slots for at most %d live entries", len(tab.slots), len(ref))
+}
+
+// Streams that outlive directSlots newer ones collide with them and go to
+// the overflow map; once they end, the map is empty again.
+func TestStreamTableOverflow(t *testing.T) {
+	tab := new(streamTable)
+	long := uint32(5)
+	tab.put(long, streamEntry{root: 1})
+	for id := long + 1; id < long+5*directSlots; id++ {
+		tab.put(id, streamEntry{root: 2})
+		if e := tab.get(long); e == nil || e.root != 1 {
+			t.Fatalf("long-lived stream lost after id %d", id)
+		}
+		if e := tab.get(id); e == nil || e.root != 2 {
+			t.Fatalf("stream %d not found", id)
+		}
+		tab.put(id, streamEntry{root: 3}) // replace in place
+		if e := tab.get(id); e == nil || e.root != 3 {
+			t.Fatalf("stream %d not replaced", id)
+		}
+		tab.remove(id)
+	}
+	if len(tab.overflow) != 0 || tab.len() != 1 {
+		t.Fatalf("overflow %d, len %d after the short streams ended", len(tab.overflow), tab.len())
+	}
+	tab.remove(long)
+	if tab.len() != 0 || tab.get(long) != nil {
+		t.Fatalf("long-lived stream not removed")
 	}
 }
 
 func TestStreamTableSteadyStateAllocatesNothing(t *testing.T) {
-	var tab streamTable
+	tab := new(streamTable)
 	id := uint32(1)
 	for i := 0; i < 100; i++ {
 		tab.put(id, streamEntry{})

@@ -21,14 +21,14 @@ func main() {}
 
 type vm struct {
 	types.DefaultVMContext
-	host abi.Host
+	host *abi.Host
 }
 
 func (v *vm) NewPluginContext(uint32) types.PluginContext { return &plugin{host: v.host} }
 
 type plugin struct {
 	types.DefaultPluginContext
-	host abi.Host
+	host *abi.Host
 	set  *policy.Set
 	s    stream // one stream at a time in benchmarks; reused
 }

@@ -88,9 +88,16 @@ func onConfigure(root, size uint32) bool {
 	return true
 }
 
-// run makes the phase's host calls on map m and returns the callback's action.
+// run makes the phase's host calls on map m and returns the callback's
+// action. Its recovery is the filter's: one deferred closure that recovers
+// only when the body did not finish.
 func run(ph int, m uint32) (action uint32) {
-	defer func() { recover() }() // every plugin must; part of the floor
+	finished := false
+	defer func() {
+		if !finished {
+			recover()
+		}
+	}()
 	for i := range script[ph] {
 		o := &script[ph][i]
 		switch o.kind {
@@ -116,24 +123,19 @@ func run(ph int, m uint32) (action uint32) {
 			action = 1
 		}
 	}
+	finished = true
 	return action
 }
+
+// The exports are the filter's: no proxy_on_log and no proxy_on_done (a host
+// skips callbacks a module does not export), so the floor's stream pays the
+// same export calls as the filter's.
 
 //go:wasmexport proxy_on_request_headers
 func onRequestHeaders(id, n, eos uint32) uint32 { return run(phaseRequest, 0) }
 
 //go:wasmexport proxy_on_response_headers
 func onResponseHeaders(id, n, eos uint32) uint32 { return run(phaseResponse, 2) }
-
-//go:wasmexport proxy_on_log
-func onLog(id uint32) {
-	if len(script[phaseLog]) > 0 {
-		run(phaseLog, 0)
-	}
-}
-
-//go:wasmexport proxy_on_done
-func onDone(id uint32) bool { return true }
 
 //go:wasmexport proxy_on_delete
 func onDelete(id uint32) {}

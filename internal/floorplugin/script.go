@@ -9,8 +9,8 @@ import (
 //
 //	PHASE|OP|ARGS...
 //
-// PHASE is q (proxy_on_request_headers), s (proxy_on_response_headers) or
-// l (proxy_on_log). OP and its arguments:
+// PHASE is q (proxy_on_request_headers) or s (proxy_on_response_headers).
+// OP and its arguments:
 //
 //	v|NAME                   proxy_get_header_map_value (request map in q, response map otherwise)
 //	p                        proxy_get_header_map_pairs
@@ -37,7 +37,6 @@ type op struct {
 const (
 	phaseRequest = iota
 	phaseResponse
-	phaseLog
 	numPhases
 )
 
@@ -56,8 +55,6 @@ func parseScript(s string) (ops [numPhases][]op, ok bool) {
 			ph = phaseRequest
 		case "s":
 			ph = phaseResponse
-		case "l":
-			ph = phaseLog
 		default:
 			return ops, false
 		}

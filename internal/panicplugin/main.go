@@ -18,21 +18,21 @@ func main() {}
 
 type vm struct {
 	types.DefaultVMContext
-	host abi.Host
+	host *abi.Host
 }
 
 func (v *vm) NewPluginContext(uint32) types.PluginContext { return &plugin{host: v.host} }
 
 type plugin struct {
 	types.DefaultPluginContext
-	host abi.Host
+	host *abi.Host
 }
 
 func (p *plugin) NewHttpContext(uint32) types.HttpContext { return &stream{host: p.host} }
 
 type stream struct {
 	types.DefaultHttpContext
-	host          abi.Host
+	host          *abi.Host
 	panicResponse bool
 }
 
