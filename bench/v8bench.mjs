@@ -258,8 +258,9 @@ class VM {
       s.resp = c.upLines.slice();
       x.proxy_on_response_headers(id, s.resp.length, 0);
     }
-    x.proxy_on_log(id);
-    x.proxy_on_done(id);
+    // Callbacks the module does not export are skipped, as proxy-wasm-cpp-host does.
+    if (x.proxy_on_log) x.proxy_on_log(id);
+    if (x.proxy_on_done) x.proxy_on_done(id);
     x.proxy_on_delete(id);
     this.stream = null;
     return s;
