@@ -460,7 +460,7 @@ func proxySetEffectiveContext(ctx context.Context, _ api.Module, stack []uint64)
 	vm := enter(ctx, "proxy_set_effective_context")
 	id := uint32(stack[0])
 	s, ok := vm.streams[id]
-	if !ok && id != rootID {
+	if !ok && vm.roots[id] == nil {
 		stack[0] = statusBadArgument
 		return
 	}

@@ -168,3 +168,49 @@ func TestEmptyDataIsPointerZeroSizeZero(t *testing.T) {
 		t.Errorf("empty header value: %q, want status 0, pointer 0, size 0", got)
 	}
 }
+
+// A new configuration makes a new root context in the same VM (proxy-wasm-
+// cpp-host src/wasm.cc WasmBase::start -> ContextBase::onStart, then
+// WasmBase::configure); a stream in flight finishes under the old root, which
+// is shut down (proxy_on_done, proxy_on_delete: WasmBase::startShutdown)
+// only after that stream has ended.
+func TestReconfigureMakesANewRootInTheSameVM(t *testing.T) {
+	p := newProbe(t, "{}")
+	inflight := p.vm.NewStream()
+	if _, err := inflight.RequestHeaders([][2]string{{":method", "GET"}}, true); err != nil {
+		t.Fatal(err)
+	}
+	mark := p.logs.Len()
+	if err := p.vm.Reconfigure([]byte(`{"v":2}`)); err != nil {
+		t.Fatal(err)
+	}
+	newRoot := strings.TrimPrefix(p.lines(mark, "cb context_create ")[0], "cb context_create ")
+	if got := p.lines(mark, "cb "); !slices.Equal(got, []string{"cb context_create " + newRoot, "cb vm_start " + newRoot, "cb configure " + newRoot}) {
+		t.Fatalf("reconfigure callbacks %q", got)
+	}
+	if p.vm.Roots() != 2 {
+		t.Fatalf("%d roots while a stream of the old one runs, want 2", p.vm.Roots())
+	}
+	if _, err := inflight.ResponseHeaders([][2]string{{":status", "200"}}, false); err != nil {
+		t.Fatal(err)
+	}
+	mark = p.logs.Len()
+	if err := inflight.Close(); err != nil {
+		t.Fatal(err)
+	}
+	id := strconvU(inflight.ID())
+	want := []string{"cb log " + id, "cb done " + id, "cb delete " + id, "cb done 1", "cb delete 1"}
+	if got := p.lines(mark, "cb "); !slices.Equal(got, want) {
+		t.Errorf("closing the last stream of the old root:\n got  %q\n want %q", got, want)
+	}
+	if p.vm.Roots() != 1 {
+		t.Errorf("%d roots after the old one drained, want 1", p.vm.Roots())
+	}
+	mark = p.logs.Len()
+	next := p.vm.NewStream()
+	next.RequestHeaders([][2]string{{":method", "GET"}}, true)
+	next.Close()
+	if got := p.lines(mark, "cb context_create "); len(got) != 1 {
+		t.Errorf("new stream: %q", got)
+	}
+}

@@ -11,6 +11,7 @@ import (
 // Envoy. A VM runs one callback at a time; streams interleave on it.
 type Pool struct {
 	module  *Module
+	cfgMu   sync.Mutex // guards cfg.PluginConfig (Reconfigure)
 	cfg     VMConfig
 	workers []*worker
 	next    atomic.Uint32
@@ -79,7 +80,10 @@ func (p *Pool) with(w *worker, fn func(vm *VM)) {
 	if err := w.vm.Trapped(); err != nil {
 		p.cfg.Logs.add(LevelCritical, "wasmhost: the plugin trapped; the stream failed and the VM is replaced: "+err.Error())
 		old := w.vm
-		if vm, err := p.module.NewVM(context.Background(), p.cfg); err == nil {
+		p.cfgMu.Lock()
+		cfg := p.cfg
+		p.cfgMu.Unlock()
+		if vm, err := p.module.NewVM(context.Background(), cfg); err == nil {
 			w.vm = vm
 			p.Replaced.Add(1)
 			old.Close()

@@ -32,6 +32,7 @@ type LocalReply struct {
 type Stream struct {
 	vm       *VM
 	id       uint32
+	root     uint32 // the root context it was created under
 	req      headerMap
 	resp     headerMap
 	reply    LocalReply
@@ -58,11 +59,7 @@ func (vm *VM) NewStream() *Stream {
 	} else {
 		s = &Stream{vm: vm}
 	}
-	s.id = vm.nextID
-	vm.nextID++
-	if vm.nextID == 0 {
-		vm.nextID = rootID + 1
-	}
+	s.id = vm.allocID()
 	s.req, s.resp, s.counted = s.req[:0], s.resp[:0], s.counted[:0]
 	s.replied, s.created, s.closed, s.direct = false, false, false, false
 	s.reqOpen, s.respOpen, s.logging = false, false, false
@@ -83,7 +80,9 @@ func (s *Stream) RequestHeaders(lines [][2]string, endOfStream bool) (Action, er
 		s.created = true
 		vm.streams[s.id] = s
 		vm.setCurrent(s.id, s)
-		if _, err := vm.call(vm.exports.contextCreate, uint64(s.id), rootID); err != nil {
+		s.root = vm.root
+		vm.roots[s.root].streams++
+		if _, err := vm.call(vm.exports.contextCreate, uint64(s.id), uint64(s.root)); err != nil {
 			return ActionContinue, err
 		}
 	}
@@ -201,8 +200,11 @@ func (s *Stream) Close() error {
 			_, err = vm.call(vm.exports.onDelete, uint64(s.id))
 		}
 		delete(vm.streams, s.id)
+		if rerr := vm.releaseRoot(s.root); err == nil {
+			err = rerr
+		}
 	}
-	vm.setCurrent(rootID, nil)
+	vm.setCurrent(vm.root, nil)
 	vm.free = append(vm.free, s)
 	return err
 }

@@ -41,9 +41,6 @@ func (c *PhaseCounts) add(p phase) {
 	}
 }
 
-// rootID is the plugin (root) context of every VM.
-const rootID = 1
-
 // VM is one instance of a plugin with one configured root context, like an
 // Envoy worker's VM. It is not safe for concurrent use.
 type VM struct {
@@ -58,6 +55,8 @@ type VM struct {
 	current  uint32  // context of the running callback
 	cur      *Stream // its stream; nil for the root context
 	streams  map[uint32]*Stream
+	roots    map[uint32]*rootState // reconfigure.go
+	root     uint32                // the root new streams are created under
 	free     []*Stream
 	nextID   uint32
 	ids      [3][]*Metric // this VM's metrics by type, id>>2 - 1
@@ -123,7 +122,7 @@ func (m *Module) NewVM(ctx context.Context, cfg VMConfig) (*VM, error) {
 		cfg.Logs = NewLogs(LevelInfo)
 	}
 	vm := &VM{metrics: cfg.Metrics, logs: cfg.Logs, config: cfg.PluginConfig, profile: m.engine.profile, env: cfg.Env,
-		streams: map[uint32]*Stream{}, nextID: rootID + 1}
+		streams: map[uint32]*Stream{}, roots: map[uint32]*rootState{}, nextID: 1}
 	vm.ctx = context.WithValue(ctx, vmKey{}, vm)
 	mod, err := m.engine.rt.InstantiateModule(vm.ctx, m.compiled,
 		wazero.NewModuleConfig().WithName("").WithStartFunctions())
@@ -160,27 +159,12 @@ func (m *Module) NewVM(ctx context.Context, cfg VMConfig) (*VM, error) {
 		return nil, errors.New("wasmhost: _initialize: " + err.Error())
 	}
 	vm.phase = phaseCallback
-	vm.setCurrent(rootID, nil)
-	if _, err := vm.call(vm.exports.contextCreate, rootID, 0); err != nil {
-		mod.Close(ctx)
-		return nil, err
-	}
-	start := vm.logs.Len()
-	vm.phase = phaseVMStart
-	ok, err := vm.callBool(vm.exports.vmStart, rootID, 0)
-	if err == nil && ok {
-		vm.phase = phaseConfigure
-		ok, err = vm.callBool(vm.exports.configure, rootID, uint64(len(cfg.PluginConfig)))
-	}
-	vm.phase = phaseCallback
+	root, err := vm.startRoot(cfg.PluginConfig)
 	if err != nil {
 		mod.Close(ctx)
 		return nil, err
 	}
-	if !ok {
-		mod.Close(ctx)
-		return nil, &ConfigError{Logs: vm.logs.Since(start)}
-	}
+	vm.root = root
 	return vm, nil
 }
 

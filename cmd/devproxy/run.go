@@ -153,6 +153,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	defer pool.Close()
 	defer serveAdmin(adminLn, pool.Metrics(), stdout)()
+	defer watchReload(o.config, pool, stderr, &outMu)()
 
 	proxy := wasmhost.NewProxy(pool, up)
 	proxy.AccessLog = func(e wasmhost.AccessEntry) {
