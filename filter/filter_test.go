@@ -147,8 +147,8 @@ func TestFilterRefusesBadConfig(t *testing.T) {
 		{"empty", "", []string{"cors-wasm: configuration refused: (root): empty configuration: set the plugin configuration to a JSON object"}},
 		{"syntax", "{", []string{"cors-wasm: configuration refused: (root): "}},
 		{"every error", `{"policies":[{"name":"a","allow_origins":["*"],"allow_credentials":true,"max_age":1e9}]}`, []string{
-			`cors-wasm: configuration refused: policies[0].max_age: "1e9": expected an integer`,
 			`cors-wasm: configuration refused: policies[0].allow_origins[0]: "*": cannot allow every origin together with allow_credentials`,
+			`cors-wasm: configuration refused: policies[0].max_age: 1000000000: must be between -1`,
 		}},
 		{"misconfigurations", `{"policies":[{"name":"a","allow_origins":["*","https://*.com"],"allow_credentials":true}]}`, []string{
 			`cors-wasm: configuration refused: policies[0].allow_origins[0]: "*": cannot allow every origin together with allow_credentials`,

@@ -81,9 +81,12 @@ func (p *pluginContext) OnPluginStart(int) types.OnPluginStartStatus {
 	// Configuring allocates megabytes for 10,000 origins; let a garbage
 	// collection it started finish now rather than never (abi.YieldToGC).
 	abi.YieldToGC()
-	p.host.Log(abi.LogInfo, "cors-wasm: configured "+strconv.Itoa(set.Len())+" policies")
+	p.host.Log(abi.LogInfo, "cors-wasm: configured "+strconv.Itoa(set.Len())+pluralPolicies[min(set.Len(), 2)])
 	return types.OnPluginStartStatusOK
 }
+
+// pluralPolicies is the noun after a policy count (0, 1, more).
+var pluralPolicies = [3]string{" policies", " policy", " policies"}
 
 // NewHttpContext returns a stream context, reusing a finished one when it can.
 func (p *pluginContext) NewHttpContext(contextID uint32) types.HttpContext {

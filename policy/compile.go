@@ -103,6 +103,11 @@ func (c *compiler) fail(path, reason string) {
 	c.errs = append(c.errs, &Error{Path: path, Reason: reason})
 }
 
+// failNumber reports a numeric value, shown unquoted.
+func (c *compiler) failNumber(path string, n int, reason string) {
+	c.errs = append(c.errs, &Error{Path: path, Value: strconv.Itoa(n), HasValue: true, Number: true, Reason: reason})
+}
+
 func (c *compiler) failValue(path, value, reason string) {
 	c.errs = append(c.errs, &Error{Path: path, Value: value, HasValue: true, Reason: reason})
 }
@@ -150,7 +155,7 @@ func (c *compiler) name(name, path string) {
 func (c *compiler) options(pc *PolicyConfig, path string, p *compiledPolicy) {
 	switch {
 	case pc.MaxAge < -1 || pc.MaxAge > 86400:
-		c.failValue(jsonPathKey(path, "max_age"), strconv.Itoa(pc.MaxAge), "must be between -1 (disable preflight caching) and 86400 seconds")
+		c.failNumber(jsonPathKey(path, "max_age"), pc.MaxAge, "must be between -1 (disable preflight caching) and 86400 seconds")
 	case pc.MaxAge == -1:
 		p.acma = "0"
 	case pc.MaxAge > 0:
@@ -160,7 +165,7 @@ func (c *compiler) options(pc *PolicyConfig, path string, p *compiledPolicy) {
 	p.preflightCode = 200
 	if pc.PreflightStatus != 0 {
 		if pc.PreflightStatus < 200 || pc.PreflightStatus > 299 {
-			c.failValue(jsonPathKey(path, "preflight_status"), strconv.Itoa(pc.PreflightStatus), "must be 200-299: browsers fail a preflight with any other status")
+			c.failNumber(jsonPathKey(path, "preflight_status"), pc.PreflightStatus, "must be 200-299: browsers fail a preflight with any other status")
 		}
 		p.preflightCode = pc.PreflightStatus
 	}

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -155,7 +156,9 @@ func (m *mapper) object(v *jsonValue, path string, field func(key string, v *jso
 		kpath := jsonPathKey(path, mem.Key)
 		if !field(mem.Key, &mem.Value, kpath) {
 			reason := "unknown key"
-			if hint := closest(mem.Key, known); hint != "" {
+			if where := misplaced(mem.Key, path); where != "" {
+				reason += ": " + strconv.Quote(mem.Key) + " belongs " + where
+			} else if hint := closest(mem.Key, known); hint != "" {
 				reason += ` (did you mean "` + hint + `"?)`
 			}
 			m.fail(kpath, reason)
@@ -163,15 +166,36 @@ func (m *mapper) object(v *jsonValue, path string, field func(key string, v *jso
 	}
 }
 
+var (
+	rootKeys  = []string{"policies", "debug_headers"}
+	matchKeys = []string{"hosts", "path_prefixes"}
+)
+
 // knownKeys returns the keys valid at path, for hints.
 func knownKeys(path string) []string {
 	switch {
 	case path == "(root)":
-		return []string{"policies", "debug_headers"}
+		return rootKeys
 	case strings.HasSuffix(path, ".match"):
-		return []string{"hosts", "path_prefixes"}
+		return matchKeys
 	}
 	return policyKeys
+}
+
+// misplaced says where a key unknown at path belongs when it is valid at
+// another level (debug_headers inside a policy), "" otherwise.
+func misplaced(key, path string) string {
+	switch {
+	case path != "(root)" && slices.Contains(rootKeys, key):
+		return `at the top level, next to "policies"`
+	case path == "(root)" && slices.Contains(policyKeys, key):
+		return `inside a policy, in the "policies" list`
+	case strings.HasSuffix(path, ".match") && slices.Contains(policyKeys, key):
+		return `in the policy, next to "match"`
+	case !strings.HasSuffix(path, ".match") && slices.Contains(matchKeys, key):
+		return `inside the policy's "match"`
+	}
+	return ""
 }
 
 func (m *mapper) array(v *jsonValue, path string, elem func(e *jsonValue, path string)) {
@@ -208,16 +232,72 @@ func (m *mapper) bool(v *jsonValue, path string, dst *bool) {
 	}
 }
 
+// int accepts any JSON number with an integral value (600, 600.0, 6e2):
+// control planes that carry the configuration through protobuf's Struct print
+// every number as a double. A fraction or a string is refused, saying so.
 func (m *mapper) int(v *jsonValue, path string, dst *int) {
+	if v.Kind == jsonString {
+		m.errs = append(m.errs, &Error{Path: path, Value: v.Str, HasValue: true,
+			Reason: "expected an integer, found a string: write the number without quotes"})
+		return
+	}
 	if !m.expect(v, path, jsonNumber) {
 		return
 	}
-	n, err := strconv.ParseInt(v.Str, 10, 32)
-	if err != nil {
-		m.errs = append(m.errs, &Error{Path: path, Value: v.Str, HasValue: true, Reason: "expected an integer"})
+	n, reason := integral(v.Str)
+	if reason != "" {
+		m.errs = append(m.errs, &Error{Path: path, Value: v.Str, HasValue: true, Number: true, Reason: reason})
 		return
 	}
-	*dst = int(n)
+	*dst = n
+}
+
+// integral is the value of a JSON number literal if it is a whole number that
+// fits in 32 bits. It works on the decimal digits, not through a float, so
+// 600.0000000000000001 is refused and 6e2 is exactly 600.
+func integral(lit string) (int, string) {
+	neg := strings.HasPrefix(lit, "-")
+	lit = strings.TrimPrefix(lit, "-")
+	mant, exp := lit, 0
+	if i := strings.IndexAny(lit, "eE"); i >= 0 {
+		mant = lit[:i]
+		e, err := strconv.Atoi(strings.TrimPrefix(lit[i+1:], "+"))
+		if err != nil || e > 1000 || e < -1000 {
+			e = 1001 // far out of range either way; a zero mantissa is still 0
+			if strings.HasPrefix(lit[i+1:], "-") {
+				e = -1001
+			}
+		}
+		exp = e
+	}
+	digits := mant
+	if i := strings.IndexByte(mant, '.'); i >= 0 {
+		digits = mant[:i] + mant[i+1:]
+		exp -= len(mant) - i - 1
+	}
+	digits = strings.TrimLeft(digits, "0")
+	if digits == "" {
+		return 0, ""
+	}
+	// The value is digits * 10^exp: drop trailing zeros into the exponent.
+	for exp < 0 && strings.HasSuffix(digits, "0") {
+		digits, exp = digits[:len(digits)-1], exp+1
+	}
+	if exp < 0 {
+		return 0, "expected an integer, found a fraction"
+	}
+	const outOfRange = "out of range: expected an integer between -2147483648 and 2147483647"
+	if len(digits)+exp > 10 {
+		return 0, outOfRange
+	}
+	n, err := strconv.ParseInt(digits+strings.Repeat("0", exp), 10, 64)
+	if neg {
+		n = -n
+	}
+	if err != nil || n < -1<<31 || n > 1<<31-1 {
+		return 0, outOfRange
+	}
+	return int(n), ""
 }
 
 // member finds a key in an object.

@@ -14,6 +14,9 @@ type Error struct {
 	Reason string
 	// HasValue says whether Value is meaningful (an empty string can be the offending value).
 	HasValue bool
+	// Number says Value is a number (as written in the JSON), shown unquoted:
+	// a quoted 600 would read as the string "600".
+	Number bool
 }
 
 // Error renders `path: "value": reason`, or `path: reason` when there is no value.
@@ -22,7 +25,11 @@ func (e *Error) Error() string {
 	b.WriteString(e.Path)
 	b.WriteString(": ")
 	if e.HasValue {
-		b.WriteString(Quote(e.Value))
+		if e.Number && isNumberText(e.Value) {
+			b.WriteString(e.Value)
+		} else {
+			b.WriteString(Quote(e.Value))
+		}
 		b.WriteString(": ")
 	}
 	b.WriteString(e.Reason)
@@ -56,4 +63,18 @@ func Quote(s string) string {
 		return strconv.Quote(s[:maxQuoted]) + "..." + "(" + strconv.Itoa(len(s)) + " bytes)"
 	}
 	return strconv.Quote(s)
+}
+
+// isNumberText reports whether s can be written unquoted and unescaped: a
+// short JSON number literal.
+func isNumberText(s string) bool {
+	if s == "" || len(s) > 40 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E') {
+			return false
+		}
+	}
+	return true
 }

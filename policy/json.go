@@ -56,8 +56,11 @@ func decodeJSON(data []byte) (jsonValue, error) {
 	if len(data) > maxJSONBytes {
 		return jsonValue{}, Errors{{Path: "(root)", Reason: "configuration larger than " + strconv.Itoa(maxJSONBytes) + " bytes"}}
 	}
+	if reason := byteOrderMark(data); reason != "" {
+		return jsonValue{}, Errors{{Path: "(root)", Reason: reason}}
+	}
 	if !utf8.Valid(data) {
-		return jsonValue{}, Errors{{Path: "(root)", Reason: "invalid UTF-8 at byte " + strconv.Itoa(firstInvalidUTF8(data))}}
+		return jsonValue{}, Errors{{Path: "(root)", Reason: "invalid UTF-8 at " + position(data, firstInvalidUTF8(data))}}
 	}
 	d := &jsonDecoder{data: data}
 	d.space()
@@ -65,13 +68,38 @@ func decodeJSON(data []byte) (jsonValue, error) {
 	if d.err == nil {
 		d.space()
 		if d.pos < len(d.data) {
-			d.fail("(root)", "unexpected "+d.describe()+" after the top-level value")
+			d.fail("(root)", "unexpected "+d.describe()+" at "+position(d.data, d.pos)+" after the top-level value")
 		}
 	}
 	if d.err != nil {
 		return jsonValue{}, Errors{d.err}
 	}
 	return v, nil
+}
+
+// byteOrderMark names a byte order mark at the start of data: editors on
+// Windows add one, and the decoder would otherwise report a stray 'ï'.
+func byteOrderMark(data []byte) string {
+	switch {
+	case len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF:
+		return "starts with a UTF-8 byte order mark (BOM), which JSON does not allow: save the file as UTF-8 without BOM"
+	case len(data) >= 2 && (data[0] == 0xFE && data[1] == 0xFF || data[0] == 0xFF && data[1] == 0xFE):
+		return "starts with a UTF-16 byte order mark (BOM): save the file as UTF-8 without BOM"
+	}
+	return ""
+}
+
+// position says where byte offset pos is, as an editor shows it: line and
+// column (in characters, both from 1), then the byte offset.
+func position(data []byte, pos int) string {
+	line, start := 1, 0
+	for i := 0; i < pos && i < len(data); i++ {
+		if data[i] == '\n' {
+			line, start = line+1, i+1
+		}
+	}
+	col := 1 + utf8.RuneCount(data[start:min(pos, len(data))])
+	return "line " + strconv.Itoa(line) + ", column " + strconv.Itoa(col) + " (byte " + strconv.Itoa(pos) + ")"
 }
 
 func firstInvalidUTF8(b []byte) int {
@@ -100,14 +128,15 @@ func (d *jsonDecoder) fail(path, reason string) {
 
 // syntax reports an error at the current byte.
 func (d *jsonDecoder) syntax(path, expected string) {
-	d.fail(path, "invalid JSON at byte "+strconv.Itoa(d.pos)+": "+d.describe()+", expected "+expected)
+	d.fail(path, "invalid JSON at "+position(d.data, d.pos)+": "+d.describe()+", expected "+expected)
 }
 
 func (d *jsonDecoder) describe() string {
 	if d.pos >= len(d.data) {
 		return "end of input"
 	}
-	return "character " + strconv.QuoteRune(rune(d.data[d.pos]))
+	r, _ := utf8.DecodeRune(d.data[d.pos:])
+	return "character " + strconv.QuoteRune(r)
 }
 
 func (d *jsonDecoder) space() {
@@ -304,7 +333,7 @@ func (d *jsonDecoder) string(path string) string {
 			d.pos++
 			return b.String()
 		case c < 0x20:
-			d.fail(path, "control character "+strconv.QuoteRune(rune(c))+" in a string at byte "+strconv.Itoa(d.pos)+": escape it")
+			d.fail(path, "control character "+strconv.QuoteRune(rune(c))+" in a string at "+position(d.data, d.pos)+": escape it")
 			return ""
 		case c == '\\':
 			if !d.escape(path, &b) {
@@ -352,7 +381,7 @@ func (d *jsonDecoder) escape(path string, b *strings.Builder) bool {
 				}
 			}
 			if r = utf16.DecodeRune(r, r2); r == utf8.RuneError {
-				d.fail(path, "unpaired UTF-16 surrogate escape at byte "+strconv.Itoa(d.pos))
+				d.fail(path, "unpaired UTF-16 surrogate escape at "+position(d.data, d.pos))
 				return false
 			}
 		}

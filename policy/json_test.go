@@ -80,14 +80,14 @@ func TestDecodeJSONRefuses(t *testing.T) {
 		{"duplicate key", `{"a":1,"a":2}`, `a: duplicate key`},
 		{"nested duplicate key", `{"policies":[{"name":"x","name":"y"}]}`, `policies[0].name: duplicate key`},
 		{"duplicate after unescaping", `{"a":1,"\u0061":2}`, "duplicate key"},
-		{"invalid UTF-8 in a string", "{\"a\":\"\xff\"}", "invalid UTF-8 at byte 6"},
+		{"invalid UTF-8 in a string", "{\"a\":\"\xff\"}", "invalid UTF-8 at line 1, column 7 (byte 6)"},
 		{"invalid UTF-8 outside strings", "{\"a\":1}\xc3", "invalid UTF-8"},
 		{"lone high surrogate", `"\ud800"`, "unpaired UTF-16 surrogate"},
 		{"lone low surrogate", `"\udc00"`, "unpaired UTF-16 surrogate"},
 		{"high surrogate then non-surrogate", `"\ud800\u0041"`, "unpaired UTF-16 surrogate"},
 		{"arrays deeper than 32", strings.Repeat("[", 33) + strings.Repeat("]", 33), "nested deeper than 32"},
 		{"objects deeper than 32", strings.Repeat(`{"a":`, 33) + "1" + strings.Repeat("}", 33), "nested deeper than 32"},
-		{"leading zero", `[01]`, "invalid JSON at byte 2"},
+		{"leading zero", `[01]`, "invalid JSON at line 1, column 3 (byte 2)"},
 		{"plus sign", `[+1]`, "expected a value"},
 		{"leading dot", `[.5]`, "expected a value"},
 		{"trailing dot", `[1.]`, "a digit after '.'"},
@@ -104,6 +104,14 @@ func TestDecodeJSONRefuses(t *testing.T) {
 		{"truncated null", `[nul`, `"null"`},
 		{"unterminated string", `["abc`, `'"' to end the string`},
 		{"missing colon", `{"a" 1}`, "':' after an object key"},
+		// Issue 11: where an editor shows it, and what it is.
+		{"line and column after newlines", "{\n  \"a\": [1,\n    2,,\n  ]\n}", "invalid JSON at line 3, column 7 (byte 19): character ',', expected a value"},
+		{"column counts characters, not bytes", "[\"é\" x]", "invalid JSON at line 1, column 6 (byte 6): character 'x'"},
+		{"a multi-byte character is named whole", "[é]", "character 'é', expected a value"},
+		{"UTF-8 byte order mark", "\xef\xbb\xbf{}", "starts with a UTF-8 byte order mark (BOM)"},
+		{"UTF-16 byte order mark", "\xff\xfe{\x00}\x00", "starts with a UTF-16 byte order mark (BOM)"},
+		{"garbage after the value", "{}\n}", "unexpected character '}' at line 2, column 1 (byte 3) after the top-level value"},
+		{"control character position", "[\"a\n\"]", "control character '\\n' in a string at line 1, column 4 (byte 3)"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := decodeJSON([]byte(c.in))

@@ -49,7 +49,7 @@ func TestCheck(t *testing.T) {
 		{"every error with its path", []string{"check", bad}, "", exitConfig, []string{
 			"policies[0].allow_origins[0]: \"*\": cannot allow",
 			"(Gateway API and Envoy permit it and reflect the Origin; cors-wasm refuses it, CVE-2018-20744)",
-			"policies[0].max_age: \"100000\": must be between",
+			"policies[0].max_age: 100000: must be between",
 		}, nil},
 		{"broken JSON", []string{"check", "-"}, `{"policies": [`, exitConfig, []string{"invalid JSON"}, nil},
 		{"neither JSON nor YAML", []string{"check", "-"}, "policies: [\n  - a\n b: c", exitConfig, []string{"neither JSON nor YAML"}, nil},
@@ -57,7 +57,7 @@ func TestCheck(t *testing.T) {
 		{"WasmPlugin", []string{"check", istioFile}, "", exitOK, []string{"spec.pluginConfig: ok: 1 policy"}, nil},
 		{"envoy.yaml with a bad configuration",
 			[]string{"check", edited(t, envoyFile, `"max_age": 600`, `"max_age": 600000`)}, "", exitConfig,
-			[]string{envoyWhere + `policies[0].max_age: "600000": `}, nil},
+			[]string{envoyWhere + `policies[0].max_age: 600000: `}, nil},
 		{"WasmPlugin with a bad configuration",
 			[]string{"check", edited(t, istioFile, "https://app.example.com\n", "https://*.com\n")}, "", exitConfig,
 			[]string{`spec.pluginConfig: policies[0].allow_origins[0]: "https://*.com": `}, nil},

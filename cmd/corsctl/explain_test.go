@@ -84,7 +84,7 @@ func TestExplain(t *testing.T) {
 		{"WasmPlugin", []string{"-config", istioFile, "-path", "/api/x", "-origin", app}, exitOK,
 			[]string{"policy: api", "access-control-allow-credentials: true"}, nil},
 		{"configuration errors", []string{"-config", bad, "-origin", app}, exitConfig,
-			[]string{`policies[0].allow_origins[0]: "*": `, `policies[0].max_age: "100000": `}, nil},
+			[]string{`policies[0].allow_origins[0]: "*": `, `policies[0].max_age: 100000: `}, nil},
 		{"missing -config", []string{"-origin", app}, exitUsage, nil, []string{"-config FILE is required"}},
 		{"malformed -header", []string{"-config", cfgs["basic"], "-header", "no colon"}, exitUsage, nil, []string{`want "Name: value"`}},
 		{"extra argument", []string{"-config", cfgs["basic"], "GET"}, exitUsage, nil, []string{`unexpected argument "GET"`}},

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -8,6 +10,7 @@ import (
 
 	"github.com/cors-wasm/cors-wasm/deploy/embedded"
 	"github.com/cors-wasm/cors-wasm/policy"
+	"sigs.k8s.io/yaml"
 )
 
 // maxInput bounds what corsctl reads: the plugin refuses configurations over
@@ -46,7 +49,35 @@ func findConfigs(data []byte) ([]embedded.Config, error) {
 		return nil, fmt.Errorf("no cors-wasm configuration in this %s (looked for Wasm plugins whose "+
 			"configuration has \"policies\" or whose name, root ID or code location mentions \"cors\")", kind)
 	}
+	if kind == embedded.KindConfig && len(configs) == 1 {
+		if hint := yamlHint(data); hint != "" {
+			configs[0] = embedded.Config{Problem: hint}
+		}
+	}
 	return configs, nil
+}
+
+// maxHintJSON bounds the JSON a YAML hint repeats.
+const maxHintJSON = 2000
+
+// yamlHint explains a plugin configuration written in YAML: the plugin reads
+// JSON only (Envoy and Istio pass the configuration string as is), and the
+// decoder would otherwise stop at the first letter with "invalid JSON". The
+// hint shows the same configuration as JSON when it is short.
+func yamlHint(data []byte) string {
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	if len(trimmed) == 0 || trimmed[0] == '{' || trimmed[0] == '[' || json.Valid(data) {
+		return ""
+	}
+	j, err := yaml.YAMLToJSON(data)
+	if err != nil || !bytes.HasPrefix(j, []byte("{")) {
+		return ""
+	}
+	hint := "(root): this is YAML, but the plugin configuration is JSON (Envoy and Istio hand it to the plugin as is); convert it"
+	if len(j) <= maxHintJSON {
+		hint += ". As JSON it reads: " + string(j)
+	}
+	return hint
 }
 
 // printLoadErrors prints each configuration error on its own line after prefix.
