@@ -188,12 +188,16 @@ var detailReason = [...]Reason{
 	DetailHeadersTooLong:           ReasonLimits,
 	DetailTooManyHeaders:           ReasonLimits,
 	DetailPrivateNetworkNotAllowed: ReasonPrivateNetwork,
+	DetailMethodTooLong:            ReasonLimits,
 }
 
 // checkMethod: ACRM is a method token compared byte-exact; the safelisted
 // methods always pass, forbidden ones never do.
 func checkMethod(p *compiledPolicy, m string) Detail {
-	if len(m) > MaxMethodBytes || !isToken(m) {
+	if len(m) > MaxMethodBytes {
+		return DetailMethodTooLong // a limit, as README's request limits say
+	}
+	if !isToken(m) {
 		return DetailMethodMalformed
 	}
 	if isSafelistedMethod(m) {

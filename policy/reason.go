@@ -54,6 +54,7 @@ const (
 	DetailHeadersTooLong
 	DetailTooManyHeaders
 	DetailPrivateNetworkNotAllowed
+	DetailMethodTooLong
 )
 
 var detailTexts = [...]string{
@@ -62,7 +63,7 @@ var detailTexts = [...]string{
 	"origin: several Origin header lines",
 	"limits: origin longer than the limit",
 	"method: requested method not allowed",
-	"method: requested method is not a token or is too long",
+	"method: requested method is not a token",
 	"method: requested method is forbidden",
 	"headers: a requested header is not allowed",
 	"headers: a requested header name is malformed or too long",
@@ -70,6 +71,7 @@ var detailTexts = [...]string{
 	"limits: access-control-request-headers longer than the limit",
 	"limits: too many requested headers",
 	"private_network: private network access not allowed",
+	"limits: access-control-request-method longer than the limit",
 }
 
 // String is the detail as "reason: explanation".

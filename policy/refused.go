@@ -44,7 +44,7 @@ func (d *Decision) refuseFrom(r *Request) {
 		d.refuse(first)
 	case DetailOriginNotAllowed, DetailOriginTooLong:
 		d.refuse(r.Origin)
-	case DetailMethodNotAllowed, DetailMethodMalformed, DetailMethodForbidden:
+	case DetailMethodNotAllowed, DetailMethodMalformed, DetailMethodForbidden, DetailMethodTooLong:
 		d.refuse(r.ACRM)
 	}
 }
