@@ -39,8 +39,9 @@ func bigConfig(policies, origins int) string {
 // could make one when the garbage collector runs inside them. With GOGC=1
 // (from the VM's environment, as Envoy's vm_config.environment_variables
 // gives it) the collector runs on nearly every heap growth: configure 10,000
-// origins and 50 policies several times (each configuration is read through
-// proxy_on_memory_allocate) and run requests with large header maps, under
+// origins and 50 policies several times, in new VMs and again in the same VM
+// (each configuration is read through proxy_on_memory_allocate) and run
+// requests with large header maps, under
 // both host profiles; no restricted call may happen and nothing may trap.
 func TestNoRestrictedCallsUnderGCPressure(t *testing.T) {
 	configs := []struct {
@@ -59,6 +60,17 @@ func TestNoRestrictedCallsUnderGCPressure(t *testing.T) {
 					PluginConfig: []byte(config.json), Env: [][2]string{{"GOGC", "1"}, {"GODEBUG", "gctrace=1"}}})
 				if err != nil {
 					t.Fatalf("round %d: %v", round, err)
+				}
+				// Reconfigure the same VM with every configuration, as a
+				// config update does in Envoy (a new root context each time),
+				// and end on this round's.
+				for _, other := range configs {
+					if err := vm.Reconfigure([]byte(other.json)); err != nil {
+						t.Fatalf("round %d: reconfigure: %v", round, err)
+					}
+				}
+				if err := vm.Reconfigure([]byte(config.json)); err != nil {
+					t.Fatalf("round %d: reconfigure: %v", round, err)
 				}
 				for i := 0; i < 300; i++ {
 					s := vm.NewStream()

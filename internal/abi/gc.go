@@ -12,7 +12,17 @@ import "runtime"
 // slow paths (configure, a new stream context, a header callback whose host
 // data outgrew the arena), never on the fast path. Not called inside
 // proxy_on_memory_allocate, where the host waits in the middle of a call.
+//
+// On a host whose poll_oneoff answers ENOSYS it does nothing: yielding lets
+// the runtime's background scavenger run, which parks on a timer; a timer
+// starts the runtime's network poller, and from then on every collection's
+// start-the-world calls poll_oneoff, which fails there and kills the VM
+// ("fatal error: poll_oneoff failed", golang/go#78513, even with no os
+// linked). RATIONALE.md, "No yielding to the GC on hosts without poll_oneoff".
 func yieldToGC() {
+	if !hostPollWorks() {
+		return
+	}
 	for i := 0; i < 8; i++ {
 		runtime.Gosched()
 	}
