@@ -79,9 +79,9 @@ func TestRequestsAcrossReloads(t *testing.T) {
 }
 
 // 1,000 reloads (every tenth one refused) with streams between them, after
-// 500 to warm up (the Go heap grows in one step to its working size, then
-// stays): the VM's linear memory stays flat and no root context is left
-// behind.
+// 500 to warm up: the VM's linear memory stays flat (within one step of the
+// Go heap, far below what a leak per reload would add) and no root context is
+// left behind.
 func TestSoakThousandReloads(t *testing.T) {
 	configs := []string{bigConfig(10, 500), bigConfig(5, 10), bigConfig(10, 500)}
 	vm, err := pluginModule(t).NewVM(context.Background(), wasmhost.VMConfig{PluginConfig: []byte(configs[0])})
@@ -90,7 +90,7 @@ func TestSoakThousandReloads(t *testing.T) {
 	}
 	defer vm.Close()
 	var warm uint32
-	const warmup = 500
+	const warmup, maxStep = 500, 1<<20 + 1<<19
 	for i := 1; i <= warmup+1000; i++ {
 		config := configs[i%len(configs)]
 		if i%10 == 0 {
@@ -118,7 +118,9 @@ func TestSoakThousandReloads(t *testing.T) {
 			warm = vm.MemoryBytes()
 		}
 	}
-	if got := vm.MemoryBytes(); got > warm {
+	// The Go heap may still step up once (the collector's pacing), by about
+	// 1 MiB; a leak of as little as 2 KiB per reload would add 2 MiB here.
+	if got := vm.MemoryBytes(); got > warm+maxStep {
 		t.Errorf("linear memory grew from %d bytes after the warm-up to %d after 1,000 more reloads", warm, got)
 	}
 	t.Logf("linear memory %d bytes after the warm-up, %d after 1,000 more reloads", warm, vm.MemoryBytes())
