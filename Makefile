@@ -24,8 +24,9 @@ test: build ## every test: unit, fuzz seeds, plugin, e2e, browser, deployment fi
 		$(MAKE) --no-print-directory apicheck || status=1; \
 		if [ -s build/skipped.txt ]; then sort -u build/skipped.txt; fi; exit $$status
 
-apicheck: ## Envoy Gateway manifests and the importer's SecurityPolicy against Envoy Gateway's own types (a module of its own)
+apicheck: ## modules of their own: Envoy Gateway manifests and the importer's SecurityPolicy against Envoy Gateway's types; envoy.yaml against the Envoy 1.32 API
 	cd deploy/envoy-gateway/apicheck && $(GO) vet ./... && $(GO) test -count=1 ./...
+	cd deploy/envoy-api-floor && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 check: ## gofmt, go vet, go mod tidy (must leave a clean tree), then every test
 	@test -z "$$(gofmt -l $$(git ls-files '*.go') 2>/dev/null)" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }

@@ -21,14 +21,20 @@ func TestDockerCompose(t *testing.T) {
 
 func TestComposeChecksCatchMistakes(t *testing.T) {
 	runMutations(t, readFile(t, composeFile), []mutation{
-		{"Envoy too old", "envoyproxy/envoy:v1.36.2", "envoyproxy/envoy:v1.32.0", "1.33"},
-		{"image not overridable", "${ENVOY_IMAGE:-envoyproxy/envoy:v1.36.2}", "envoyproxy/envoy:v1.36.2", "ENVOY_IMAGE"},
+		{"Envoy too old", "envoyproxy/envoy:v1.39.3", "envoyproxy/envoy:v1.32.0", "1.33"},
+		{"Envoy line out of support", "envoyproxy/envoy:v1.39.3", "envoyproxy/envoy:v1.36.2", "supported"},
+		{"image not overridable", "${ENVOY_IMAGE:-envoyproxy/envoy:v1.39.3}", "envoyproxy/envoy:v1.39.3", "ENVOY_IMAGE"},
 		{"plugin writable", "./build/cors.wasm:/etc/envoy/cors.wasm:ro", "./build/cors.wasm:/etc/envoy/cors.wasm", "cors.wasm"},
 		{"plugin elsewhere", "./build/cors.wasm:/etc/envoy/cors.wasm:ro", "./build/cors.wasm:/plugin/cors.wasm:ro", "cors.wasm"},
 		{"port not published", `"10000:10000"`, `"8000:8000"`, "10000"},
 		{"backend port", `"-listen", ":8080"`, `"-listen", ":9090"`, "8080"},
 	}, composeProblems)
 }
+
+// oldestSupportedEnvoyMinor: on 2026-11-30 Envoy supports 1.37 (until
+// 2027-01-13), 1.38, 1.39 and 1.40 (envoyproxy/envoy RELEASES.md; 1.36 ended
+// 2026-10-14). Raise it when the pinned line's support ends.
+const oldestSupportedEnvoyMinor = 37
 
 // envoyImage is the envoy service's image: overridable, with a default tag.
 var envoyImage = regexp.MustCompile(`^\$\{ENVOY_IMAGE:-envoyproxy/envoy:v(\d+)\.(\d+)\.(\d+)\}$`)
@@ -65,6 +71,8 @@ func composeProblems(data []byte) []string {
 		ps.add("envoy image %q: want ${ENVOY_IMAGE:-envoyproxy/envoy:vX.Y.Z}", envoy.Image)
 	} else if major, minor := atoi(m[1]), atoi(m[2]); major < 1 || (major == 1 && minor < 33) {
 		ps.add("envoy image %q: Go-built plugins need Envoy >= 1.33", envoy.Image)
+	} else if major == 1 && minor < oldestSupportedEnvoyMinor {
+		ps.add("envoy image %q: the default must be a supported Envoy line (1.%d or newer on 2026-11-30; RELEASES.md gives each line 12 months)", envoy.Image, oldestSupportedEnvoyMinor)
 	}
 	for _, mount := range []string{
 		"./envoy.yaml:/etc/envoy/envoy.yaml:ro", // the image's default -c path
