@@ -75,7 +75,7 @@ s|a|vary|Origin`
 	floorAllowedPreflight = `q|v|origin
 q|p
 q|m
-q|r|204|cors_preflight|access-control-allow-origin:https://app.example.com|access-control-allow-methods:PUT,DELETE|access-control-allow-headers:content-type,x-request-id|access-control-max-age:600|vary:Origin, Access-Control-Request-Method, Access-Control-Request-Headers`
+q|r|200|cors_preflight|access-control-allow-origin:https://app.example.com|access-control-allow-methods:PUT,DELETE|access-control-allow-headers:content-type,x-request-id|access-control-expose-headers:x-request-id|access-control-max-age:600|vary:Origin, Access-Control-Request-Method, Access-Control-Request-Headers`
 	floorRejectedPreflight = `q|v|origin
 q|p
 q|m

@@ -200,3 +200,25 @@ func golden(t *testing.T, name string, got []byte) {
 		t.Errorf("%s differs (go test ./internal/importer -update rewrites it after review):\n got:\n%s\nwant:\n%s", filepath.Base(name), got, want)
 	}
 }
+
+// JSON input, as `kubectl get httproutes -o json` prints it (a List), imports
+// like the same resources in YAML.
+func TestImportJSONList(t *testing.T) {
+	route := `{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"api","namespace":"web"},
+	 "spec":{"hostnames":["api.example.com"],"rules":[{"matches":[{"path":{"type":"PathPrefix","value":"/v1/"}}],
+	 "filters":[{"type":"CORS","cors":{"allowOrigins":["https://app.example.com"],"allowMethods":["PUT"],"maxAge":600}}]}]}}`
+	list := `{"apiVersion":"v1","kind":"List","items":[` + route + `]}`
+	cfg, rep, err := Import([]Source{{Name: "routes.json", Data: []byte(list)}})
+	if err != nil {
+		t.Fatalf("%v\n%v", err, rep)
+	}
+	got := string(Marshal(cfg))
+	for _, w := range []string{`"name": "api"`, `"api.example.com"`, `"/v1/"`, `"https://app.example.com"`, `"max_age": 600`} {
+		if !strings.Contains(got, w) {
+			t.Errorf("output lacks %s:\n%s", w, got)
+		}
+	}
+	if rep.Lossy() {
+		t.Errorf("lossy:\n%v", rep)
+	}
+}
