@@ -322,7 +322,9 @@ func proxySendLocalResponse(ctx context.Context, _ api.Module, stack []uint64) {
 	vm := enter(ctx, "proxy_send_local_response")
 	s := vm.cur
 	if s == nil {
-		stack[0] = statusNotFound
+		// Outside a stream Envoy's Context::sendLocalResponse has no decoder
+		// callbacks: nothing happens, and the call still answers OK.
+		stack[0] = statusOK
 		return
 	}
 	details, ok1 := vm.readString(stack[1], stack[2])

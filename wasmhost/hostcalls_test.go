@@ -282,3 +282,18 @@ func TestHeaderMapStatusesLikeEnvoy(t *testing.T) {
 		t.Errorf("pairs of an unavailable map: pointer %d, want 0 (empty, no allocation)", p)
 	}
 }
+
+// A local reply asked for outside a stream does nothing and answers OK
+// (envoy source/extensions/common/wasm/context.cc Context::sendLocalResponse
+// acts only with decoder callbacks; proxy-wasm-cpp-host src/exports.cc
+// send_local_response returns Ok).
+func TestLocalReplyOutsideAStream(t *testing.T) {
+	h := newHostcallVM(t, ProfileCurrent)
+	h.setCurrent(h.root, nil)
+	if st := h.call(envFunctions, "proxy_send_local_response", 403, 0, 0, 0, 0, 0, 0, 0xFFFFFFFF); st != statusOK {
+		t.Errorf("status %d, want OK", st)
+	}
+	if _, ok := h.s.Local(); ok {
+		t.Error("a stream got the reply")
+	}
+}
