@@ -40,11 +40,15 @@ func checkOriginRegex(expr string, credentials, insecureOK bool) (*regexp.Regexp
 	case x.unsupported != "":
 		return nil, x.unsupported
 	case x.tooMany:
-		return nil, "too complex to check (more than " + strconv.Itoa(maxSequences) + " alternative cases): split it into several regexes"
+		return nil, "too complex to check (more than " + strconv.Itoa(maxSequences) + " alternative cases, or too long once they are spelled out): split it into several regexes"
 	}
-	rc := &regexChecker{re: re, credentials: credentials && !insecureOK, topAlternation: tree.Op == syntax.OpAlternate}
+	rc := &regexChecker{re: re, credentials: credentials && !insecureOK, topAlternation: tree.Op == syntax.OpAlternate,
+		budget: maxTrialBytes, weight: 1 + len(expr)/64}
 	matchable := false
 	for _, seq := range seqs {
+		if rc.budget < 0 {
+			break
+		}
 		atoms, begin, end, ok := stripAnchors(seq)
 		if !ok {
 			continue // an anchor in the middle: this case can never match
@@ -56,6 +60,9 @@ func checkOriginRegex(expr string, credentials, insecureOK bool) (*regexp.Regexp
 	}
 	if !matchable {
 		return nil, "can never match an origin (browsers send lowercase scheme://host[:port])"
+	}
+	if rc.budget < 0 {
+		return nil, "too complex to check (too many trial origins to verify): split it into several regexes"
 	}
 	return re, ""
 }
@@ -83,12 +90,21 @@ func stripAnchors(seq []item) (atoms []atom, begin, end, ok bool) {
 	return atoms, begin, end, len(atoms) > 0 || !begin || !end
 }
 
+// maxTrialBytes bounds the bytes of trial origins one regex is matched
+// against, so that configure time stays bounded (a few milliseconds) for any
+// regex of MaxRegexBytes. A regex that needs more is refused as too complex
+// rather than accepted unchecked.
+const maxTrialBytes = 128 << 10
+
 // regexChecker checks the sequences of one regex.
 type regexChecker struct {
 	re             *regexp.Regexp
 	credentials    bool // credentials without dangerously_allow_insecure_origins
 	topAlternation bool
 	pieces         map[*syntax.Regexp]*syntax.Prog
+	rulesUnder     map[string][]string // suffixRulesUnder, per domain
+	budget         int                 // bytes of trial origins left (times weight); below 0: too complex
+	weight         int                 // cost of one byte of trial origin, growing with the regex's length
 }
 
 // sequence returns why one expanded case of the regex is unsafe, or "".
@@ -131,7 +147,7 @@ func (rc *regexChecker) unanchored(atoms []atom, begin, end bool) string {
 	if rc.topAlternation {
 		return "each alternative must be anchored: ^ and $ bind tighter than |, so ^a|b$ means (^a)|(b$); write ^(a|b)$" + example(w)
 	}
-	return "must be anchored: start with ^ and end with $ (unanchored regexes match origins that merely contain the text" + exampleInParens(w) + ")"
+	return "must be anchored: start with ^ and end with $ (unanchored regexes match origins that merely contain the text" + exampleAfterComma(w) + ")"
 }
 
 // hostShape is what a sequence says about the host of the origins it matches.
@@ -274,7 +290,15 @@ func (rc *regexChecker) host(atoms []atom, h *hostShape) string {
 // its registrable domain is then not domain. It tries, for every such suffix,
 // the open piece filled with what the host needs in front of the literal tail.
 func (rc *regexChecker) underSuffix(atoms []atom, h *hostShape, domain string) string {
-	for _, suffix := range suffixRulesUnder(domain) {
+	rules, ok := rc.rulesUnder[domain]
+	if !ok {
+		rules = suffixRulesUnder(domain)
+		if rc.rulesUnder == nil {
+			rc.rulesUnder = map[string][]string{}
+		}
+		rc.rulesUnder[domain] = rules
+	}
+	for _, suffix := range rules {
 		host := "evil." + suffix
 		if !strings.HasSuffix(host, h.tail) {
 			continue
@@ -364,7 +388,7 @@ func (rc *regexChecker) plainHTTP(atoms []atom, h *hostShape) string {
 				w = rc.witness(atoms, h.open, []string{"a", "evil", "x", "0", "a.", "1"})
 			}
 		default:
-			c := "http://" + rc.fillRange(atoms[h.from:])
+			c := "http://" + rc.fill(atoms[h.from:], -1, "")
 			if !rc.allows(c) || isLoopbackOrigin(c) {
 				return ""
 			}
@@ -400,7 +424,14 @@ func isLoopbackOrigin(origin string) bool {
 // witness fills atoms[i] with the first candidate the piece accepts that gives
 // an origin the regex matches; "" if none does.
 func (rc *regexChecker) witness(atoms []atom, i int, candidates []string) string {
+	// Last, whatever short string the piece itself accepts ([ab] takes neither
+	// "evil" nor "x").
+	candidates = append(candidates[:len(candidates):len(candidates)], rc.short(&atoms[i]))
 	for _, c := range candidates {
+		if rc.budget < 0 {
+			return ""
+		}
+		rc.budget -= len(atoms) // filling in a sequence costs too
 		if !rc.accepts(&atoms[i], c) {
 			continue
 		}
@@ -415,7 +446,14 @@ func (rc *regexChecker) witness(atoms []atom, i int, candidates []string) string
 // well-formed, within the Origin limit, and matched.
 func (rc *regexChecker) allows(origin string) bool {
 	_, _, _, ok := splitOrigin(origin)
-	return ok && len(origin) <= MaxOriginBytes && rc.re.MatchString(origin)
+	if !ok || len(origin) > MaxOriginBytes {
+		return false
+	}
+	// A match costs about the input's length times the program's size.
+	if rc.budget -= len(origin) * rc.weight; rc.budget < 0 {
+		return false
+	}
+	return rc.re.MatchString(origin)
 }
 
 // fill spells a sequence with atoms[i] replaced by s and every other piece by
@@ -434,8 +472,6 @@ func (rc *regexChecker) fill(atoms []atom, i int, s string) string {
 	}
 	return b.String()
 }
-
-func (rc *regexChecker) fillRange(atoms []atom) string { return rc.fill(atoms, -1, "") }
 
 // short is a short string the piece accepts, a letter when it can be one (a
 // dot for an unescaped ".", which its author meant as one).
@@ -476,7 +512,7 @@ func (rc *regexChecker) accepts(a *atom, s string) bool {
 func fullMatch(prog *syntax.Prog, s string) bool {
 	cur, next := []uint32{}, []uint32{}
 	var add func(list []uint32, pc uint32, before, after rune) []uint32
-	seen := make(map[uint32]int, len(prog.Inst))
+	seen := make([]int, len(prog.Inst)) // step+1 when pc is already in the list of this step
 	step := 0
 	add = func(list []uint32, pc uint32, before, after rune) []uint32 {
 		if seen[pc] == step+1 {
@@ -533,7 +569,8 @@ func example(w string) string {
 	return " (it matches " + Quote(w) + ")"
 }
 
-func exampleInParens(w string) string {
+// exampleAfterComma names the origin inside a parenthesis that is already open.
+func exampleAfterComma(w string) string {
 	if w == "" {
 		return ""
 	}

@@ -88,3 +88,17 @@ func TestOriginRegexTable(t *testing.T) {
 	}
 	t.Logf("%d regexes: %d decided wrongly (%d safe refused, %d unsafe accepted)", len(rows), wrongSafe+wrongUnsafe, wrongSafe, wrongUnsafe)
 }
+
+// Regexes crafted to make the checker's work explode are refused as too
+// complex (configure time stays bounded), never accepted unchecked.
+func TestOriginRegexTooComplex(t *testing.T) {
+	for _, expr := range []string{
+		"^https://" + strings.Repeat("(ab|cd)", 10) + `\.example\.com$`,
+		"^https://" + strings.Repeat("(ab|cd)", 9) + strings.Repeat("x", 800) + `[a-z]+\.amazonaws\.com$`,
+		"^https://" + strings.Repeat("(ab|cd)", 9) + `[a-z]+\.amazonaws\.com$`,
+	} {
+		if _, reason := checkOriginRegex(expr, false, false); !strings.HasPrefix(reason, "too complex to check") {
+			t.Errorf("%.80s...: %q, want too complex", expr, reason)
+		}
+	}
+}

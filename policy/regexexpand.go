@@ -103,7 +103,10 @@ type item struct {
 
 // Expansion limits: a regex with more cases than this is refused as too
 // complex to check rather than accepted unchecked.
-const maxSequences = 512
+const (
+	maxSequences = 512
+	maxItems     = 1 << 15 // characters over all sequences
+)
 
 // expander turns a syntax tree into sequences.
 type expander struct {
@@ -193,7 +196,14 @@ func (x *expander) seqs(re *syntax.Regexp) [][]item {
 
 // product is every sequence of a followed by one of b.
 func (x *expander) product(a, b [][]item) [][]item {
-	if len(a)*len(b) > maxSequences {
+	items := 0
+	for _, sa := range a {
+		items += len(sa) * len(b)
+	}
+	for _, sb := range b {
+		items += len(sb) * len(a)
+	}
+	if len(a)*len(b) > maxSequences || items > maxItems {
 		x.tooMany = true
 		return nil
 	}
