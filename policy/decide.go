@@ -109,12 +109,17 @@ func (s *Set) preflight(p *compiledPolicy, r *Request, d *Decision) {
 	detail := checkOrigin(p, r)
 	if detail == DetailNone {
 		detail = checkMethod(p, r.ACRM)
+		if r.acrmRepeated || strings.IndexByte(r.ACRM, ',') >= 0 {
+			// Several lines, or the comma-joined one Envoy makes of them:
+			// never a method, refused alike.
+			detail = DetailMethodMalformed
+		}
 	}
 	acah := p.acah
 	if detail == DetailNone {
 		acah, detail = s.checkHeaders(p, r, d)
 	}
-	if detail == DetailNone && r.HasACRPN && r.ACRPN == "true" && !p.privateNet {
+	if detail == DetailNone && r.privateNetwork() && !p.privateNet {
 		detail = DetailPrivateNetworkNotAllowed
 	}
 	if detail != DetailNone {
@@ -150,7 +155,7 @@ func (s *Set) preflight(p *compiledPolicy, r *Request, d *Decision) {
 	if p.acma != "" {
 		d.add(hACMA, p.acma)
 	}
-	if r.HasACRPN && r.ACRPN == "true" {
+	if r.privateNetwork() {
 		d.add(hACAPN, "true")
 	}
 	d.add(hVary, p.preflightVary)

@@ -45,7 +45,12 @@ func (d *Decision) refuseFrom(r *Request) {
 	case DetailOriginNotAllowed, DetailOriginTooLong:
 		d.refuse(r.Origin)
 	case DetailMethodNotAllowed, DetailMethodMalformed, DetailMethodForbidden, DetailMethodTooLong:
-		d.refuse(r.ACRM)
+		// The first method, also when the host joined several lines with ",".
+		first := r.ACRM
+		if i := strings.IndexByte(first, ','); i >= 0 {
+			first = first[:i]
+		}
+		d.refuse(first)
 	}
 }
 

@@ -20,6 +20,16 @@ type Request struct {
 	HasACRPN bool
 
 	acrhDropped bool // more ACRH lines than any valid request has
+	// Repeated ACRM or ACRPN lines: Envoy joins them with "," into one value
+	// that is no method and not "true", and they are decided as that joined
+	// value would be, whether the host joined them or not.
+	acrmRepeated, acrpnRepeated bool
+}
+
+// privateNetwork reports whether r asks for Private Network Access: exactly
+// one Access-Control-Request-Private-Network line, "true".
+func (r *Request) privateNetwork() bool {
+	return r.HasACRPN && !r.acrpnRepeated && r.ACRPN == "true"
 }
 
 // Reset empties r for the next request, keeping the ACRH slice's capacity so a
@@ -53,6 +63,8 @@ func (r *Request) AddHeader(name, value string) {
 	case "access-control-request-method":
 		if !r.HasACRM {
 			r.ACRM, r.HasACRM = value, true
+		} else {
+			r.acrmRepeated = true
 		}
 	case "access-control-request-headers":
 		if len(r.ACRH) <= MaxACRHElements {
@@ -63,6 +75,8 @@ func (r *Request) AddHeader(name, value string) {
 	case "access-control-request-private-network":
 		if !r.HasACRPN {
 			r.ACRPN, r.HasACRPN = value, true
+		} else {
+			r.acrpnRepeated = true
 		}
 	}
 }

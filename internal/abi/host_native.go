@@ -4,6 +4,8 @@ package abi
 
 import (
 	"errors"
+	"slices"
+	"strings"
 
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm"
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
@@ -85,12 +87,31 @@ func (h *Host) AddResponseHeader(name, value string) error {
 	return sdkError(proxywasm.AddHttpResponseHeader(name, value))
 }
 
+// ReplaceResponseHeader leaves exactly one line, as Envoy's replace does
+// (remove every line, add one); the SDK's emulator would replace the first
+// line only and keep the others.
 func (h *Host) ReplaceResponseHeader(name, value string) error {
-	return sdkError(proxywasm.ReplaceHttpResponseHeader(name, value))
+	if err := h.RemoveResponseHeader(name); err != nil {
+		return err
+	}
+	return h.AddResponseHeader(name, value)
 }
 
+// RemoveResponseHeader removes every line of name, as Envoy does; the SDK's
+// emulator removes one line per call, so it is called until none is left.
 func (h *Host) RemoveResponseHeader(name string) error {
-	return sdkError(proxywasm.RemoveHttpResponseHeader(name))
+	for {
+		lines, err := proxywasm.GetHttpResponseHeaders()
+		if err != nil {
+			return sdkError(err)
+		}
+		if !slices.ContainsFunc(lines, func(l [2]string) bool { return strings.EqualFold(l[0], name) }) {
+			return nil
+		}
+		if err := proxywasm.RemoveHttpResponseHeader(name); err != nil {
+			return sdkError(err)
+		}
+	}
 }
 
 func (h *Host) SendLocalReply(status uint32, details string, headers []HeaderPair) error {
