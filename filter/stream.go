@@ -52,8 +52,10 @@ func (s *stream) OnHttpRequestHeaders(int, bool) types.Action {
 			p.host.Log(abi.LogError, "cors-wasm: cannot read request headers: "+err.Error())
 			return types.ActionContinue
 		}
-		for _, h := range pairs {
-			s.req.AddHeader(h.Name, h.Value)
+		for i := range pairs {
+			if h := &pairs[i]; policy.MayDecide(h.Name) {
+				s.req.AddHeader(h.Name, h.Value)
+			}
 		}
 	}
 	d := &s.decision
