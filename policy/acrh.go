@@ -79,7 +79,7 @@ func (p *compiledPolicy) checkHeaderName(lower []byte) Detail {
 		}
 	}
 	if p.anyHeader {
-		if string(lower) == "authorization" && !p.authNamed {
+		if equalBytes(lower, "authorization") && !p.authNamed {
 			return DetailAuthorizationNotNamed
 		}
 		for _, c := range lower {
@@ -92,7 +92,7 @@ func (p *compiledPolicy) checkHeaderName(lower []byte) Detail {
 	// Few names: comparing is cheaper than hashing.
 	if len(p.headerList) <= 8 {
 		for _, h := range p.headerList {
-			if h == string(lower) {
+			if equalBytes(lower, h) {
 				return DetailNone
 			}
 		}

@@ -33,6 +33,7 @@ func (c *compiler) methods(pc *PolicyConfig, path string, p *compiledPolicy) {
 			continue
 		}
 		p.methods[m] = struct{}{}
+		p.methodList = append(p.methodList, m)
 		listed = append(listed, m)
 	}
 	if p.anyMethod {

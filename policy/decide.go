@@ -1,7 +1,5 @@
 package policy
 
-import "strings"
-
 // Decide classifies r, applies the first policy whose match fits, and writes
 // the outcome into d (which it resets first). It allocates nothing and its work
 // is bounded by the limits in decision.go, whatever the request holds.
@@ -15,7 +13,7 @@ func (s *Set) Decide(r *Request, d *Decision) {
 	switch {
 	case r.Origins == 0:
 		s.noOrigin(p, d)
-	case r.Method == "OPTIONS" && r.HasACRM:
+	case equal(r.Method, "OPTIONS") && r.HasACRM:
 		s.preflight(p, r, d)
 	default:
 		s.actual(p, r, d)
@@ -47,7 +45,7 @@ func (s *Set) noOrigin(p *compiledPolicy, d *Decision) {
 // checkOrigin applies the origin rules shared by preflights and actual requests.
 func checkOrigin(p *compiledPolicy, r *Request) Detail {
 	switch {
-	case r.Origins > 1 || strings.IndexByte(r.Origin, ',') >= 0:
+	case r.Origins > 1 || hasByte(r.Origin, ','):
 		// Browsers send one Origin, and a serialized origin has no comma.
 		// Several lines, or the one comma-joined line Envoy makes of them
 		// (wasmhost/inline.go), are refused alike, even by a policy that
@@ -109,7 +107,7 @@ func (s *Set) preflight(p *compiledPolicy, r *Request, d *Decision) {
 	detail := checkOrigin(p, r)
 	if detail == DetailNone {
 		detail = checkMethod(p, r.ACRM)
-		if r.acrmRepeated || strings.IndexByte(r.ACRM, ',') >= 0 {
+		if r.acrmRepeated || hasByte(r.ACRM, ',') {
 			// Several lines, or the comma-joined one Envoy makes of them:
 			// never a method, refused alike.
 			detail = DetailMethodMalformed
@@ -208,16 +206,22 @@ func checkMethod(p *compiledPolicy, m string) Detail {
 	if isSafelistedMethod(m) {
 		return DetailNone
 	}
-	if m == "CONNECT" || m == "TRACE" || m == "TRACK" {
+	if equal(m, "CONNECT") || equal(m, "TRACE") || equal(m, "TRACK") {
 		return DetailMethodForbidden
 	}
 	if p.anyMethod {
-		if strings.IndexByte(m, '*') >= 0 {
+		if hasByte(m, '*') {
 			// Echoed, a "*" would read as a wildcard (and with credentials
 			// break invariant 4); no real method has one.
 			return DetailMethodNotAllowed
 		}
 		return DetailNone
+	}
+	if len(p.methodList) <= smallSet {
+		if inList(p.methodList, m) {
+			return DetailNone
+		}
+		return DetailMethodNotAllowed
 	}
 	if _, ok := p.methods[m]; ok {
 		return DetailNone

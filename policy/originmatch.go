@@ -15,8 +15,9 @@ type originKey struct {
 // Matching never scans the list: exact origins by hash, patterns by label-wise
 // suffix lookups bounded by the configured suffix depths, regexes last.
 type originMatcher struct {
-	exact    map[string]struct{}
-	patterns map[originKey]struct{}
+	exact     map[string]struct{}
+	exactList []string // the same origins while there are at most smallSet
+	patterns  map[originKey]struct{}
 	// subDepths has bit k set when some "*." pattern's suffix has k labels, so a
 	// long hostile host costs at most one lookup pair per configured depth.
 	subDepths uint64
@@ -30,7 +31,12 @@ func (m *originMatcher) add(p originPattern, raw string) {
 		if m.exact == nil {
 			m.exact = make(map[string]struct{})
 		}
-		m.exact[raw] = struct{}{}
+		if _, dup := m.exact[raw]; !dup {
+			m.exact[raw] = struct{}{}
+			if len(m.exact) <= smallSet {
+				m.exactList = append(m.exactList, raw)
+			}
+		}
 		return
 	}
 	if m.patterns == nil {
@@ -55,7 +61,11 @@ func (m *originMatcher) add(p originPattern, raw string) {
 
 // match reports whether origin (as sent, byte-exact) is allowed.
 func (m *originMatcher) match(origin string) bool {
-	if _, ok := m.exact[origin]; ok {
+	if len(m.exact) <= smallSet {
+		if inList(m.exactList, origin) {
+			return true
+		}
+	} else if _, ok := m.exact[origin]; ok {
 		return true
 	}
 	if len(m.patterns) > 0 && m.matchPattern(origin) {

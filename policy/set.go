@@ -28,6 +28,7 @@ type compiledPolicy struct {
 
 	anyMethod     bool
 	methods       map[string]struct{}
+	methodList    []string // the same methods, for short lists
 	anyHeader     bool
 	authNamed     bool // "authorization" listed by name next to "*"
 	headers       map[string]struct{}
