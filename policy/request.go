@@ -30,10 +30,17 @@ type Request struct {
 // one AddHeader records, from its length and first byte: a filter in a wasm
 // guest calls AddHeader only for those lines, since each call costs (issue 14).
 // It is true for every name AddHeader records and false for most others.
-func MayDecide(name string) bool {
+//
+// routed says whether the set routes by host or path (Set.NeedsRoute); when it
+// does not, host, :authority and :path are not needed either.
+func MayDecide(name string, routed bool) bool {
 	switch len(name) {
-	case 4, 5, 6, 7, 10: // host, :path, origin, :method, :authority
-		return name[0] == ':' || name[0] == 'h' || name[0] == 'o'
+	case 4, 5, 10: // host, :path, :authority
+		return routed && (name[0] == ':' || name[0] == 'h')
+	case 6: // origin
+		return name[0] == 'o'
+	case 7: // :method (and :scheme, which AddHeader ignores)
+		return name[0] == ':' && name[1] == 'm'
 	case 29, 30, 38: // access-control-request-method, -headers, -private-network
 		return name[0] == 'a'
 	}

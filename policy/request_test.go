@@ -8,8 +8,8 @@ func TestRequestLineNames(t *testing.T) {
 	recorded := []string{"host", ":path", "origin", ":method", ":authority", "access-control-request-method",
 		"access-control-request-headers", "access-control-request-private-network"}
 	for _, name := range recorded {
-		if requestLine(name) != name || !MayDecide(name) {
-			t.Errorf("%q: requestLine %q, MayDecide %v", name, requestLine(name), MayDecide(name))
+		if requestLine(name) != name || !MayDecide(name, true) {
+			t.Errorf("%q: requestLine %q, MayDecide %v", name, requestLine(name), MayDecide(name, true))
 		}
 	}
 	others := []string{"", "hosT", "ost", ":pat", "origen", "Origin", ":scheme", ":methoD", "accept", "user-agent",
@@ -20,8 +20,13 @@ func TestRequestLineNames(t *testing.T) {
 			t.Errorf("%q recorded as %q", name, requestLine(name))
 		}
 	}
-	for _, skipped := range []string{"accept", "user-agent", "content-type", "x-request-id", "cookie", "accept-encoding"} {
-		if MayDecide(skipped) {
+	for _, routing := range []string{"host", ":path", ":authority"} {
+		if MayDecide(routing, false) {
+			t.Errorf("MayDecide(%q) without routes", routing)
+		}
+	}
+	for _, skipped := range []string{"accept", "user-agent", "content-type", "x-request-id", "cookie", "accept-encoding", ":scheme"} {
+		if MayDecide(skipped, true) {
 			t.Errorf("MayDecide(%q): a common header the filter could skip", skipped)
 		}
 	}

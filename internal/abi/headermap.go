@@ -49,13 +49,32 @@ func encodeHeaderMap(dst []byte, pairs []HeaderPair) []byte {
 		dst = binary.LittleEndian.AppendUint32(dst, uint32(len(p.Name)))
 		dst = binary.LittleEndian.AppendUint32(dst, uint32(len(p.Value)))
 	}
+	n := len(dst)
 	for _, p := range pairs {
-		dst = append(dst, p.Name...)
-		dst = append(dst, 0)
-		dst = append(dst, p.Value...)
-		dst = append(dst, 0)
+		n += len(p.Name) + len(p.Value) + 2
+	}
+	if cap(dst) < n {
+		dst = append(make([]byte, 0, 2*n), dst...)
+	}
+	dst = dst[:n]
+	at := n
+	for i := len(pairs) - 1; i >= 0; i-- { // from the end, so each copy knows where it goes
+		at = putBack(dst, at, pairs[i].Value)
+		at = putBack(dst, at, pairs[i].Name)
 	}
 	return dst
+}
+
+// putBack writes s and a NUL just before dst[end] and returns where s starts.
+// A byte loop, not copy: in the wasm guest copy is a runtime call (memmove)
+// per string, and header names and values are short (issue 14).
+func putBack(dst []byte, end int, s string) int {
+	dst[end-1] = 0
+	start := end - 1 - len(s)
+	for i := 0; i < len(s); i++ {
+		dst[start+i] = s[i]
+	}
+	return start
 }
 
 // view returns b as a string without copying.
