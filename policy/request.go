@@ -47,38 +47,47 @@ func MayDecide(name string, routed bool) bool {
 	return false
 }
 
-// requestLine returns name if it is one of the names AddHeader records,
-// else "". It compares bytes itself: the runtime's string comparison is a
-// call (two, with memeqbody) in the wasm guest, for every line.
-func requestLine(name string) string {
-	var want string
-	switch len(name) {
-	case 4:
-		want = "host"
-	case 5:
-		want = ":path"
-	case 6:
-		want = "origin"
-	case 7:
-		want = ":method"
-	case 10:
-		want = ":authority"
-	case 29:
-		want = "access-control-request-method"
-	case 30:
-		want = "access-control-request-headers"
-	case 38:
-		want = "access-control-request-private-network"
-	default:
-		return ""
+// Request lines AddHeader records, as requestLine classifies them.
+const (
+	lineOther = iota
+	lineHost
+	linePath
+	lineOrigin
+	lineMethod
+	lineAuthority
+	lineACRM
+	lineACRH
+	lineACRPN
+)
+
+// requestLineNames are the names of the lines AddHeader records, by kind.
+var requestLineNames = [...]string{lineHost: "host", linePath: ":path", lineOrigin: "origin", lineMethod: ":method",
+	lineAuthority: ":authority", lineACRM: "access-control-request-method", lineACRH: "access-control-request-headers",
+	lineACRPN: "access-control-request-private-network"}
+
+// requestLine classifies a request line's name. It compares bytes itself: the
+// runtime's string comparison is a call (two, with memeqbody) in the wasm
+// guest, for every line, and so is a switch on strings.
+func requestLine(name string) int {
+	if len(name) >= len(lineByLength) {
+		return lineOther
+	}
+	kind := lineByLength[len(name)]
+	want := requestLineNames[kind]
+	if kind == lineOther {
+		return lineOther
 	}
 	for i := len(want) - 1; i >= 0; i-- { // the names differ at the end
 		if name[i] != want[i] {
-			return ""
+			return lineOther
 		}
 	}
-	return want
+	return int(kind)
 }
+
+// lineByLength is the only name AddHeader records of each length.
+var lineByLength = [39]uint8{4: lineHost, 5: linePath, 6: lineOrigin, 7: lineMethod, 10: lineAuthority,
+	29: lineACRM, 30: lineACRH, 38: lineACRPN}
 
 // privateNetwork reports whether r asks for Private Network Access: exactly
 // one Access-Control-Request-Private-Network line, "true".
@@ -99,34 +108,34 @@ func (r *Request) Reset() {
 // a request (limits) without the slice growing with the attack.
 func (r *Request) AddHeader(name, value string) {
 	switch requestLine(name) {
-	case ":method":
+	case lineMethod:
 		r.Method = value
-	case ":authority":
+	case lineAuthority:
 		r.Authority = value
-	case "host":
+	case lineHost:
 		if r.Authority == "" {
 			r.Authority = value
 		}
-	case ":path":
+	case linePath:
 		r.Path = value
-	case "origin":
+	case lineOrigin:
 		if r.Origins == 0 {
 			r.Origin = value
 		}
 		r.Origins++
-	case "access-control-request-method":
+	case lineACRM:
 		if !r.HasACRM {
 			r.ACRM, r.HasACRM = value, true
 		} else {
 			r.acrmRepeated = true
 		}
-	case "access-control-request-headers":
+	case lineACRH:
 		if len(r.ACRH) <= MaxACRHElements {
 			r.ACRH = append(r.ACRH, value)
 		} else {
 			r.acrhDropped = true
 		}
-	case "access-control-request-private-network":
+	case lineACRPN:
 		if !r.HasACRPN {
 			r.ACRPN, r.HasACRPN = value, true
 		} else {
