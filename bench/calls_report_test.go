@@ -98,3 +98,21 @@ func buildNamed(t testing.TB, pkg string) []byte {
 	named[pkg] = b
 	return b
 }
+
+// TestCallBudget holds issue 14's call goals, which do not depend on the
+// machine: per stream at most 24 wasm calls (guest functions plus host
+// functions) without Origin and 50 for every other case.
+func TestCallBudget(t *testing.T) {
+	wasm := testwasm.Build(t, testwasm.Plugin)
+	for _, c := range cases() {
+		n, _ := countCalls(t, testwasm.Plugin, wasm, &c, false)
+		budget := 50.0
+		if c.name == "NoOrigin" {
+			budget = 24
+		}
+		if n.total() > budget {
+			t.Errorf("%s: %.1f wasm calls per stream (%.1f guest + %.1f host), budget %.0f; see where they go with CALLS_BY_FUNCTION=1 go test -run TestWasmCallsReport -v ./bench",
+				c.name, n.total(), n.guest, n.host, budget)
+		}
+	}
+}

@@ -12,12 +12,13 @@ type originKey struct {
 }
 
 // originMatcher is the compiled allow_origins + allow_origin_regexes of a policy.
-// Matching never scans the list: exact origins by hash, patterns by label-wise
-// suffix lookups bounded by the configured suffix depths, regexes last.
+// Matching never scans a long list: exact origins by hash, patterns by
+// label-wise suffix lookups bounded by the configured suffix depths (or, for a
+// handful of patterns, compared in place), regexes last.
 type originMatcher struct {
-	exact     map[string]struct{}
-	exactList []string // the same origins while there are at most smallSet
-	patterns  map[originKey]struct{}
+	exact       stringSet
+	patterns    map[originKey]struct{}
+	patternList []originKey // the same patterns while there are at most smallSet
 	// subDepths has bit k set when some "*." pattern's suffix has k labels, so a
 	// long hostile host costs at most one lookup pair per configured depth.
 	subDepths uint64
@@ -28,21 +29,21 @@ type originMatcher struct {
 // add records a parsed pattern.
 func (m *originMatcher) add(p originPattern, raw string) {
 	if !p.sub && p.port != anyPort {
-		if m.exact == nil {
-			m.exact = make(map[string]struct{})
-		}
-		if _, dup := m.exact[raw]; !dup {
-			m.exact[raw] = struct{}{}
-			if len(m.exact) <= smallSet {
-				m.exactList = append(m.exactList, raw)
-			}
-		}
+		m.exact.add(raw)
 		return
 	}
 	if m.patterns == nil {
 		m.patterns = make(map[originKey]struct{})
 	}
-	m.patterns[originKey{p.scheme, p.host, p.port, p.sub}] = struct{}{}
+	key := originKey{p.scheme, p.host, p.port, p.sub}
+	if _, dup := m.patterns[key]; dup {
+		return
+	}
+	m.patterns[key] = struct{}{}
+	m.patternList = append(m.patternList, key)
+	if len(m.patterns) > smallSet {
+		m.patternList = nil
+	}
 	if p.sub {
 		depth := 1
 		for i := 0; i < len(p.host); i++ {
@@ -61,11 +62,7 @@ func (m *originMatcher) add(p originPattern, raw string) {
 
 // match reports whether origin (as sent, byte-exact) is allowed.
 func (m *originMatcher) match(origin string) bool {
-	if len(m.exact) <= smallSet {
-		if inList(m.exactList, origin) {
-			return true
-		}
-	} else if _, ok := m.exact[origin]; ok {
+	if m.exact.has(origin) {
 		return true
 	}
 	if len(m.patterns) > 0 && m.matchPattern(origin) {
@@ -91,6 +88,16 @@ func (m *originMatcher) match(origin string) bool {
 func (m *originMatcher) matchPattern(origin string) bool {
 	scheme, host, port, ok := splitOrigin(origin)
 	if !ok {
+		return false
+	}
+	if m.patternList != nil {
+		// Few patterns: comparing in place costs no call in the wasm guest,
+		// a lookup with a struct key a dozen (hashing each field).
+		for _, k := range m.patternList {
+			if k.matches(scheme, host, port, m.subDepths) {
+				return true
+			}
+		}
 		return false
 	}
 	if _, ok := m.patterns[originKey{scheme, host, anyPort, false}]; ok {
@@ -119,6 +126,29 @@ func (m *originMatcher) matchPattern(origin string) bool {
 		}
 	}
 	return false
+}
+
+// matches reports whether an origin split by splitOrigin fits the pattern k,
+// as the lookups of matchPattern decide it: a "*." pattern fits hosts with
+// one or more labels in front of its suffix, at a configured depth.
+func (k originKey) matches(scheme, host, port string, subDepths uint64) bool {
+	if !equal(k.scheme, scheme) || k.port != anyPort && !equal(k.port, port) {
+		return false
+	}
+	if !k.sub {
+		return equal(k.host, host)
+	}
+	n := len(host) - len(k.host) // where the suffix starts, after a '.'
+	if n < 2 || host[n-1] != '.' || !equal(host[n:], k.host) {
+		return false
+	}
+	depth := 1
+	for i := 0; i < len(k.host); i++ {
+		if k.host[i] == '.' {
+			depth++
+		}
+	}
+	return depth < 64 && subDepths&(1<<depth) != 0
 }
 
 // splitOrigin splits a serialized origin "scheme://host[:port]" for pattern
