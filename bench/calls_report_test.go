@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/cors-wasm/cors-wasm/internal/testwasm"
+	"github.com/cors-wasm/cors-wasm/wasmhost"
 )
 
 // TestWasmCallsReport logs the calls per stream of every case and plugin
@@ -102,17 +103,28 @@ func buildNamed(t testing.TB, pkg string) []byte {
 // TestCallBudget holds issue 14's call goals, which do not depend on the
 // machine: per stream at most 24 wasm calls (guest functions plus host
 // functions) without Origin and 50 for every other case.
+//
+// On hosts whose poll_oneoff answers ENOSYS (ProfileEnvoy133) the plugin must
+// not yield to the garbage collector (RATIONALE.md), so the collection that
+// configuring 10,000 origins starts stays open and every stream pays write
+// barriers and mark work: that one case is logged there, not held.
 func TestCallBudget(t *testing.T) {
 	wasm := testwasm.Build(t, testwasm.Plugin)
-	for _, c := range cases() {
-		n, _ := countCalls(t, testwasm.Plugin, wasm, &c, false)
-		budget := 50.0
-		if c.name == "NoOrigin" {
-			budget = 24
-		}
-		if n.total() > budget {
-			t.Errorf("%s: %.1f wasm calls per stream (%.1f guest + %.1f host), budget %.0f; see where they go with CALLS_BY_FUNCTION=1 go test -run TestWasmCallsReport -v ./bench",
-				c.name, n.total(), n.guest, n.host, budget)
+	for _, profile := range []wasmhost.Profile{wasmhost.ProfileCurrent, wasmhost.ProfileEnvoy133} {
+		for _, c := range cases() {
+			n, _ := countCallsOn(t, profile, testwasm.Plugin, wasm, &c, false)
+			budget := 50.0
+			if c.name == "NoOrigin" {
+				budget = 24
+			}
+			if profile == wasmhost.ProfileEnvoy133 && c.name == "Origins10000" {
+				t.Logf("%s on %s: %.1f wasm calls per stream (GC left open: no yielding on this host)", c.name, profile, n.total())
+				continue
+			}
+			if n.total() > budget {
+				t.Errorf("%s on %s: %.1f wasm calls per stream (%.1f guest + %.1f host), budget %.0f; see where they go with CALLS_BY_FUNCTION=1 go test -run TestWasmCallsReport -v ./bench",
+					c.name, profile, n.total(), n.guest, n.host, budget)
+			}
 		}
 	}
 }

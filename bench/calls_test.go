@@ -48,26 +48,31 @@ func (countingListener) After(context.Context, api.Module, api.FunctionDefinitio
 func (countingListener) Abort(context.Context, api.Module, api.FunctionDefinition, error) {}
 
 var (
-	countEngOnce sync.Once
-	countEng     *wasmhost.Engine
-	countMods    sync.Map // wasm bytes' package -> *wasmhost.Module
+	countEngMu sync.Mutex
+	countEngs  = map[wasmhost.Profile]*wasmhost.Engine{}
+	countMods  sync.Map // package, profile, named -> *wasmhost.Module
 )
 
 // countingModule compiles pkg with the function listener attached. It has
 // its own engine (the module's cache key includes the listeners), so the
 // listener never slows the timed benchmarks.
-func countingModule(tb testing.TB, pkg string, wasm []byte, named bool) *wasmhost.Module {
-	key := pkg
+func countingModule(tb testing.TB, pkg string, wasm []byte, named bool, profile wasmhost.Profile) *wasmhost.Module {
+	key := pkg + " " + profile.String()
 	if named {
 		key += " (named)"
 	}
-	countEngOnce.Do(func() {
+	countEngMu.Lock()
+	countEng := countEngs[profile]
+	if countEng == nil {
 		var err error
-		countEng, err = wasmhost.NewEngine(context.Background(), wasmhost.Options{Profile: wasmhost.ProfileEnvoy133})
+		countEng, err = wasmhost.NewEngine(context.Background(), wasmhost.Options{Profile: profile})
 		if err != nil {
-			panic(err)
+			countEngMu.Unlock()
+			tb.Fatal(err)
 		}
-	})
+		countEngs[profile] = countEng
+	}
+	countEngMu.Unlock()
 	if m, ok := countMods.Load(key); ok {
 		return m.(*wasmhost.Module)
 	}
@@ -103,9 +108,14 @@ func (c callsPerStream) total() float64 { return c.guest + c.host }
 // counts the calls of more streams; with byName it also returns the calls
 // per function over those streams.
 func countCalls(tb testing.TB, pkg string, wasm []byte, c *benchCase, byName bool) (callsPerStream, map[string]uint64) {
+	return countCallsOn(tb, benchProfile, pkg, wasm, c, byName)
+}
+
+// countCallsOn is countCalls on a host profile.
+func countCallsOn(tb testing.TB, profile wasmhost.Profile, pkg string, wasm []byte, c *benchCase, byName bool) (callsPerStream, map[string]uint64) {
 	counter := &callCounter{}
 	ctx := context.WithValue(context.Background(), counterKey{}, counter)
-	vm, err := countingModule(tb, pkg, wasm, byName).NewVM(ctx, wasmhost.VMConfig{PluginConfig: pluginConfig(pkg, c)})
+	vm, err := countingModule(tb, pkg, wasm, byName, profile).NewVM(ctx, wasmhost.VMConfig{PluginConfig: pluginConfig(pkg, c)})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -30,6 +30,7 @@ const LOG_INFO = 2;
 const ROOT = 1;
 
 const enc = new TextEncoder();
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
 const dec = new TextDecoder();
 
 // A header map is an array of lines: lowercase names, in order, repeated
@@ -235,7 +236,29 @@ class VM {
         dv.setUint32(out, total, true);
         return 0;
       },
-      poll_oneoff() { vm.hostCalls++; return 52; }, // ENOSYS, as Envoy 1.33
+      // As current Envoy hosts (and wasmhost's current profile): clock
+      // subscriptions are served by sleeping; fd subscriptions fail (no fds).
+      poll_oneoff(inp, out, n, nout) {
+        vm.hostCalls++;
+        const dv = vm.dv();
+        let wait = 0n;
+        for (let i = 0; i < n; i++) {
+          const sub = inp + 48 * i, ev = out + 32 * i;
+          for (let j = 0; j < 32; j++) dv.setUint8(ev + j, 0);
+          dv.setBigUint64(ev, dv.getBigUint64(sub, true), true); // userdata
+          const type = dv.getUint8(sub + 8);
+          dv.setUint8(ev + 10, type);
+          if (type === 0) {
+            const d = dv.getBigUint64(sub + 24, true);
+            if (d > wait) wait = d;
+          } else {
+            dv.setUint16(ev + 8, 8, true); // EBADF
+          }
+        }
+        if (wait > 0n) Atomics.wait(sleeper, 0, 0, Number(wait / 1000000n));
+        dv.setUint32(nout, n, true);
+        return 0;
+      },
       sched_yield() { vm.hostCalls++; return 0; },
       proc_exit(code) { throw new Error("proc_exit(" + code + ")"); },
     };
