@@ -62,46 +62,46 @@ func stream(b testing.TB, vm *wasmhost.VM, c *benchCase) {
 	}
 }
 
-// benchStreams reports ns per whole stream (context create, both header
-// phases, log, done, delete), host calls, wasm calls (guest functions plus
-// host functions called) and guest allocations per stream, and linear memory
-// at the end.
-func benchStreams(b *testing.B, pkg string) {
-	for _, c := range cases() {
-		b.Run(c.name, func(b *testing.B) {
-			vm, err := module(b, pkg).NewVM(context.Background(), wasmhost.VMConfig{PluginConfig: pluginConfig(pkg, &c)})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer vm.Close()
-			for i := 0; i < 1000; i++ { // warm-up: buffers reach their steady size
-				stream(b, vm, &c)
-			}
-			calls, mallocs := vm.HostCalls, vm.GuestMallocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				stream(b, vm, &c)
-			}
-			b.StopTimer()
-			b.ReportMetric(float64(vm.HostCalls-calls)/float64(b.N), "hostcalls/op")
-			if mallocs >= 0 {
-				b.ReportMetric(float64(vm.GuestMallocs()-mallocs)/float64(b.N), "guest-allocs/op")
-			}
-			b.ReportMetric(float64(vm.MemoryBytes()), "linear-mem-bytes")
-			// Counted on a separate VM with a function listener, so the
-			// listener never slows the timed loop above.
-			n, _ := countCalls(b, pkg, testwasm.Build(b, pkg), &c, false)
-			b.ReportMetric(n.total(), "wasmcalls/op")
-		})
+// benchStream reports, for one case through the plugin built from pkg, ns per
+// whole stream (context create, both header phases, delete), host calls, wasm
+// calls (guest functions plus host functions called) and guest allocations per
+// stream, and linear memory at the end.
+func benchStream(b *testing.B, pkg string, c benchCase) {
+	vm, err := module(b, pkg).NewVM(context.Background(), wasmhost.VMConfig{PluginConfig: pluginConfig(pkg, &c)})
+	if err != nil {
+		b.Fatal(err)
 	}
+	defer vm.Close()
+	for i := 0; i < 1000; i++ { // warm-up: buffers reach their steady size
+		stream(b, vm, &c)
+	}
+	calls, mallocs := vm.HostCalls, vm.GuestMallocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		stream(b, vm, &c)
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(vm.HostCalls-calls)/float64(b.N), "hostcalls/op")
+	if mallocs >= 0 {
+		b.ReportMetric(float64(vm.GuestMallocs()-mallocs)/float64(b.N), "guest-allocs/op")
+	}
+	b.ReportMetric(float64(vm.MemoryBytes()), "linear-mem-bytes")
+	// Counted on a separate VM with a function listener, so the listener
+	// never slows the timed loop above.
+	n, _ := countCalls(b, pkg, testwasm.Build(b, pkg), &c, false)
+	b.ReportMetric(n.total(), "wasmcalls/op")
 }
 
-func BenchmarkWasmStream(b *testing.B) { benchStreams(b, testwasm.Plugin) }
-
-// The cost floor: the same streams through a plugin whose exports return at
-// once (no config, no header reads).
-func BenchmarkEmptyPluginStream(b *testing.B) { benchStreams(b, testwasm.EmptyPlugin) }
-
-// The per-case floor: the same streams through internal/floorplugin, which
-// makes the filter's host calls for the case with constant data and no logic.
-func BenchmarkFloorPluginStream(b *testing.B) { benchStreams(b, testwasm.FloorPlugin) }
+// BenchmarkStream runs every case through cors-wasm, its floor plugin (the
+// filter's host calls for the case with constant data and no logic) and the
+// empty plugin, one after the other, so that the load of a shared machine
+// falls on the three alike; -count repeats the whole rotation.
+// internal/benchreport reads Stream/<case>/<plugin>.
+func BenchmarkStream(b *testing.B) {
+	plugins := []struct{ name, pkg string }{{"cors", testwasm.Plugin}, {"floor", testwasm.FloorPlugin}, {"empty", testwasm.EmptyPlugin}}
+	for _, c := range cases() {
+		for _, p := range plugins {
+			b.Run(c.name+"/"+p.name, func(b *testing.B) { benchStream(b, p.pkg, c) })
+		}
+	}
+}

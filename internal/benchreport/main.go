@@ -46,6 +46,7 @@ func parse(r io.Reader) (*results, error) {
 		if i := strings.LastIndex(name, "-"); i > 0 {
 			name = name[:i] // drop the GOMAXPROCS suffix
 		}
+		name = streamName(name)
 		m := res.samples[name]
 		if m == nil {
 			m = map[string][]float64{}
@@ -61,6 +62,25 @@ func parse(r io.Reader) (*results, error) {
 		res.count = max(res.count, len(m["ns/op"]))
 	}
 	return res, sc.Err()
+}
+
+// streamName maps bench's interleaved BenchmarkStream/<case>/<plugin> to the
+// per-plugin names the report uses.
+func streamName(name string) string {
+	rest, ok := strings.CutPrefix(name, "BenchmarkStream/")
+	if !ok {
+		return name
+	}
+	i := strings.LastIndexByte(rest, '/')
+	if i < 0 {
+		return name
+	}
+	prefix := map[string]string{"cors": "BenchmarkWasmStream/", "floor": "BenchmarkFloorPluginStream/",
+		"empty": "BenchmarkEmptyPluginStream/"}[rest[i+1:]]
+	if prefix == "" {
+		return name
+	}
+	return prefix + rest[:i]
 }
 
 func contains(list []string, s string) bool {

@@ -55,3 +55,17 @@ func TestMakeBenchLeavesBenchmarksMd(t *testing.T) {
 		t.Errorf("no benchmarks-md target writing BENCHMARKS.md: %q", md)
 	}
 }
+
+func TestStreamName(t *testing.T) {
+	for in, want := range map[string]string{
+		"BenchmarkStream/NoOrigin/cors":       "BenchmarkWasmStream/NoOrigin",
+		"BenchmarkStream/Origins10/floor":     "BenchmarkFloorPluginStream/Origins10",
+		"BenchmarkStream/AllowedActual/empty": "BenchmarkEmptyPluginStream/AllowedActual",
+		"BenchmarkStream/NoOrigin/other":      "BenchmarkStream/NoOrigin/other",
+		"BenchmarkV8Stream/NoOrigin":          "BenchmarkV8Stream/NoOrigin",
+	} {
+		if got := streamName(in); got != want {
+			t.Errorf("streamName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
