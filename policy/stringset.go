@@ -1,12 +1,13 @@
 package policy
 
-// stringSet is a set of non-empty strings in an open-addressing table with
-// an FNV-1a hash, for the exact allowed origins. A Go map would do, but in
-// the wasm guest its lookup is five calls (the map access, the string hash
-// and its fallbacks, memequal); this one hashes and compares in loops.
-// Origins come from the configuration, and the table stays at most half
-// full, so a request's Origin, whatever it is, probes a short run.
-type stringSet struct {
+// fnvSet is a set of non-empty strings in an open-addressing table with an
+// FNV-1a hash: the exact allowed origins in the wasm guest (stringSet). A Go
+// map would do, but in the guest its lookup is five calls (the map access,
+// the string hash and its fallbacks, memequal); this one hashes and compares
+// in loops. Natively the map is twice as fast, so native builds use it
+// (mapSet). Origins come from the configuration, and the table stays at most
+// half full, so a request's Origin, whatever it is, probes a short run.
+type fnvSet struct {
 	slots []string // "" marks an empty slot; length is a power of two
 	n     int
 }
@@ -21,7 +22,7 @@ func hashString(s string) uint32 {
 }
 
 // has reports whether s is in the set.
-func (t *stringSet) has(s string) bool {
+func (t *fnvSet) has(s string) bool {
 	if t.n == 0 {
 		return false
 	}
@@ -38,7 +39,7 @@ func (t *stringSet) has(s string) bool {
 }
 
 // add inserts s (non-empty) and reports whether it was new.
-func (t *stringSet) add(s string) bool {
+func (t *fnvSet) add(s string) bool {
 	if t.has(s) {
 		return false
 	}
@@ -55,7 +56,7 @@ func (t *stringSet) add(s string) bool {
 	return true
 }
 
-func (t *stringSet) insert(s string) {
+func (t *fnvSet) insert(s string) {
 	mask := uint32(len(t.slots) - 1)
 	i := hashString(s) & mask
 	for t.slots[i] != "" {
@@ -63,4 +64,27 @@ func (t *stringSet) insert(s string) {
 	}
 	t.slots[i] = s
 	t.n++
+}
+
+// mapSet is fnvSet's interface over a Go map, for native builds.
+type mapSet struct {
+	m map[string]struct{}
+	n int
+}
+
+func (t *mapSet) has(s string) bool {
+	_, ok := t.m[s]
+	return ok
+}
+
+func (t *mapSet) add(s string) bool {
+	if t.has(s) {
+		return false
+	}
+	if t.m == nil {
+		t.m = map[string]struct{}{}
+	}
+	t.m[s] = struct{}{}
+	t.n++
+	return true
 }

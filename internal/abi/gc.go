@@ -19,14 +19,20 @@ import "runtime"
 // start-the-world calls poll_oneoff, which fails there and kills the VM
 // ("fatal error: poll_oneoff failed", golang/go#78513, even with no os
 // linked). RATIONALE.md, "No yielding to the GC on hosts without poll_oneoff".
-func yieldToGC() {
+func yieldToGC() { yield(8) }
+
+// yield calls runtime.Gosched n times where the host's poll_oneoff works.
+func yield(n int) {
 	if !hostPollWorks() {
 		return
 	}
-	for i := 0; i < 8; i++ {
+	for i := 0; i < n; i++ {
 		runtime.Gosched()
 	}
 }
 
-// YieldToGC is yieldToGC for plugins, after configure-time allocation.
-func YieldToGC() { yieldToGC() }
+// YieldToGC is yieldToGC for plugins after configure-time allocation, with
+// more yields: with one processor the collector's worker is a fractional one,
+// which takes a share of the time since the cycle began, not of the yields,
+// and a configuration of 10,000 origins leaves megabytes to mark.
+func YieldToGC() { yield(4096) }
