@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"net/netip"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -142,12 +141,12 @@ func checkHost(host string, sub bool) string {
 		if sub {
 			return "a wildcard cannot stand in front of an IP address"
 		}
-		addr, err := netip.ParseAddr(host[1 : len(host)-1])
-		if err != nil || !addr.Is6() || addr.Zone() != "" {
+		ip, ok := parseIPv6(host[1 : len(host)-1])
+		if !ok {
 			return "malformed IPv6 address"
 		}
-		if "["+addr.String()+"]" != host {
-			return "IPv6 address not in canonical form: browsers send [" + addr.String() + "]"
+		if canonical := formatIPv6(ip); "["+canonical+"]" != host {
+			return "IPv6 address not in canonical form: browsers send [" + canonical + "]"
 		}
 		return ""
 	}
@@ -159,14 +158,17 @@ func checkHost(host string, sub bool) string {
 	if strings.ToLower(host) != host {
 		return "has uppercase letters: browsers send the host in lowercase"
 	}
-	if addr, err := netip.ParseAddr(host); err == nil {
+	if _, ok := parseIPv4(host); ok {
 		if sub {
 			return "a wildcard cannot stand in front of an IP address"
 		}
-		if !addr.Is4() || addr.String() != host {
-			return "IP address not in canonical form"
-		}
 		return ""
+	}
+	if isUnbracketedIPv6(host) {
+		if sub {
+			return "a wildcard cannot stand in front of an IP address"
+		}
+		return "IP address not in canonical form"
 	}
 	if strings.HasSuffix(host, ".") {
 		return "trailing dot in host: browsers send the host without it"
@@ -220,6 +222,21 @@ func isLoopbackHost(host string) bool {
 	if host == "localhost" || strings.HasSuffix(host, ".localhost") || host == "[::1]" {
 		return true
 	}
-	addr, err := netip.ParseAddr(host)
-	return err == nil && addr.Is4() && addr.IsLoopback()
+	ip, ok := parseIPv4(host)
+	return ok && ip[0] == 127 // 127.0.0.0/8
+}
+
+// isUnbracketedIPv6 reports whether host is an IPv6 address written without
+// brackets, with or without a zone. Such a host only comes from reading the
+// last colon as the port separator (http://1::2:80), and is reported as an IP
+// address in the wrong form rather than as a bad host name.
+func isUnbracketedIPv6(host string) bool {
+	if i := strings.IndexByte(host, '%'); i >= 0 {
+		if i == len(host)-1 {
+			return false // net/netip refuses an empty zone too
+		}
+		host = host[:i]
+	}
+	_, ok := parseIPv6(host)
+	return ok
 }
