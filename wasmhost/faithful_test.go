@@ -3,6 +3,7 @@ package wasmhost_test
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -61,7 +62,7 @@ func TestCallbackOrderLikeEnvoy(t *testing.T) {
 			p := newProbe(t, "{}")
 			mark := p.logs.Len()
 			s := p.vm.NewStream()
-			id := " " + strconvU(s.ID())
+			id := " " + strconv.FormatUint(uint64(s.ID()), 10)
 			if _, err := s.RequestHeaders(c.request, true); err != nil {
 				t.Fatal(err)
 			}
@@ -98,19 +99,6 @@ func TestLocalReplyPassesThroughResponseHeaders(t *testing.T) {
 		t.Errorf("local reply headers %q: proxy_on_response_headers did not run on it", r.Headers)
 	}
 	s.Close()
-}
-
-func strconvU(v uint32) string {
-	var b [10]byte
-	i := len(b)
-	for {
-		i--
-		b[i] = byte('0' + v%10)
-		v /= 10
-		if v == 0 {
-			return string(b[i:])
-		}
-	}
 }
 
 // Envoy joins repeated lines of its inline headers into one value with a bare
@@ -198,7 +186,7 @@ func TestReconfigureMakesANewRootInTheSameVM(t *testing.T) {
 	if err := inflight.Close(); err != nil {
 		t.Fatal(err)
 	}
-	id := strconvU(inflight.ID())
+	id := strconv.FormatUint(uint64(inflight.ID()), 10)
 	want := []string{"cb log " + id, "cb done " + id, "cb delete " + id, "cb done 1", "cb delete 1"}
 	if got := p.lines(mark, "cb "); !slices.Equal(got, want) {
 		t.Errorf("closing the last stream of the old root:\n got  %q\n want %q", got, want)

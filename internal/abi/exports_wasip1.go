@@ -3,6 +3,7 @@
 package abi
 
 import (
+	"strconv"
 	"unsafe"
 
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
@@ -192,7 +193,7 @@ func recoverPanic(id uint32, export string) {
 // logPanic writes the critical line for a recovered panic and marks the
 // stream failed.
 func logPanic(id uint32, export string, r any) {
-	msg := "cors-wasm: panic in " + export + " (context " + utoa(id) + "): " + panicText(r)
+	msg := "cors-wasm: panic in " + export + " (context " + strconv.FormatUint(uint64(id), 10) + "): " + panicText(r)
 	proxyLog(uint32(LogCritical), stringPtr(msg), uint32(len(msg)))
 	reg.drop(id)
 }

@@ -162,18 +162,3 @@ func (r *registry) failed(id uint32) bool {
 	e := r.streams.get(id)
 	return e != nil && e.failed
 }
-
-// utoa formats v in decimal (no strconv needed on the export path).
-func utoa(v uint32) string {
-	var b [10]byte
-	i := len(b)
-	for {
-		i--
-		b[i] = byte('0' + v%10)
-		v /= 10
-		if v == 0 {
-			break
-		}
-	}
-	return string(b[i:])
-}

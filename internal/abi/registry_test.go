@@ -86,11 +86,3 @@ func TestRegistryUnknownIDsAndRoots(t *testing.T) {
 	var nilReg *registry
 	nilReg.drop(1) // the panic path must not panic again before SetVMContext
 }
-
-func TestUtoa(t *testing.T) {
-	for v, want := range map[uint32]string{0: "0", 7: "7", 10: "10", 4294967295: "4294967295"} {
-		if got := utoa(v); got != want {
-			t.Errorf("utoa(%d) = %q", v, got)
-		}
-	}
-}
