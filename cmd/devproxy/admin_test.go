@@ -26,13 +26,20 @@ func startDevproxy(t *testing.T, args ...string) *devproxy {
 	t.Helper()
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) }))
 	t.Cleanup(up.Close)
+	return startDevproxyOn(t, up.URL, nil, args...)
+}
+
+// startDevproxyOn is startDevproxy in front of upstream, reading stdin (for
+// -config -); later args override the defaults (-workers 2).
+func startDevproxyOn(t *testing.T, upstream string, stdin io.Reader, args ...string) *devproxy {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	d := &devproxy{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
 	addr := make(chan string, 1)
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, append([]string{"-wasm", pluginFile(t), "-listen", "127.0.0.1:0", "-upstream", up.URL, "-workers", "2"}, args...),
-			nil, d.stdout, d.stderr, func(a string) { addr <- a })
+		done <- run(ctx, append([]string{"-wasm", pluginFile(t), "-listen", "127.0.0.1:0", "-upstream", upstream, "-workers", "2"}, args...),
+			stdin, d.stdout, d.stderr, func(a string) { addr <- a })
 	}()
 	select {
 	case a := <-addr:

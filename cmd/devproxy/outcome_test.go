@@ -1,12 +1,10 @@
 package main
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/cors-wasm/cors-wasm/wasmhost"
 )
@@ -38,27 +36,10 @@ func TestOutcomeWords(t *testing.T) {
 func TestAccessLogTellsRefusedFromUncovered(t *testing.T) {
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	defer up.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stdout, stderr syncBuffer
-	addr := make(chan string, 1)
-	done := make(chan int, 1)
 	config := `{"policies":[{"name":"api","match":{"path_prefixes":["/api/"]},"allow_origins":["https://app.example.com"]}]}`
-	go func() {
-		done <- run(ctx, []string{"-wasm", pluginFile(t), "-config", "-", "-listen", "127.0.0.1:0", "-upstream", up.URL, "-workers", "1"},
-			strings.NewReader(config), &stdout, &stderr, func(a string) { addr <- a })
-	}()
-	var base string
-	select {
-	case a := <-addr:
-		base = "http://" + a
-	case code := <-done:
-		t.Fatalf("devproxy exited with %d:\n%s", code, stderr.String())
-	case <-time.After(60 * time.Second):
-		t.Fatal("devproxy did not start")
-	}
+	d := startDevproxyOn(t, up.URL, strings.NewReader(config), "-config", "-", "-workers", "1")
 	for _, path := range []string{"/api/items", "/other"} {
-		req, _ := http.NewRequest("GET", base+path, nil)
+		req, _ := http.NewRequest("GET", d.base+path, nil)
 		req.Header.Set("Origin", "https://evil.test")
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -66,12 +47,11 @@ func TestAccessLogTellsRefusedFromUncovered(t *testing.T) {
 		}
 		resp.Body.Close()
 	}
-	cancel()
-	<-done
+	d.stop()
 	for _, want := range []string{`GET "/api/items" origin="https://evil.test" status=200 cors=cors_origin_refused`,
 		`GET "/other" origin="https://evil.test" status=200 cors=cors_no_policy`} {
-		if !strings.Contains(stdout.String(), want) {
-			t.Errorf("access log lacks %q:\n%s", want, stdout.String())
+		if !strings.Contains(d.stdout.String(), want) {
+			t.Errorf("access log lacks %q:\n%s", want, d.stdout.String())
 		}
 	}
 }

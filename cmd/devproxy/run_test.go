@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/cors-wasm/cors-wasm/internal/testwasm"
 )
@@ -83,25 +82,8 @@ func TestServesExampleConfig(t *testing.T) {
 		w.Write([]byte(`{"items":[]}`))
 	}))
 	defer up.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
-	addr := make(chan string, 1)
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"-wasm", pluginFile(t), "-config", "../../examples/config.json",
-			"-listen", "127.0.0.1:0", "-upstream", up.URL, "-workers", "2"},
-			nil, &stdout, &stderr, func(a string) { addr <- a })
-	}()
-	var base string
-	select {
-	case a := <-addr:
-		base = "http://" + a
-	case code := <-done:
-		t.Fatalf("devproxy exited with %d:\n%s", code, stderr.String())
-	case <-time.After(60 * time.Second):
-		t.Fatal("devproxy did not start")
-	}
-	pre, _ := http.NewRequest("OPTIONS", base+"/api/items/1", nil)
+	d := startDevproxyOn(t, up.URL, nil, "-config", "../../examples/config.json")
+	pre, _ := http.NewRequest("OPTIONS", d.base+"/api/items/1", nil)
 	pre.Header.Set("Origin", "http://127.0.0.1:3000")
 	pre.Header.Set("Access-Control-Request-Method", "PUT")
 	pre.Header.Set("Access-Control-Request-Headers", "x-demo-token,content-type")
@@ -113,7 +95,7 @@ func TestServesExampleConfig(t *testing.T) {
 	if resp.StatusCode != 200 || resp.Header.Get("Access-Control-Allow-Origin") != "http://127.0.0.1:3000" {
 		t.Errorf("preflight: %d %v", resp.StatusCode, resp.Header)
 	}
-	get, _ := http.NewRequest("GET", base+"/api/items", nil)
+	get, _ := http.NewRequest("GET", d.base+"/api/items", nil)
 	get.Header.Set("Origin", "http://127.0.0.1:3000")
 	resp, err = http.DefaultClient.Do(get)
 	if err != nil {
@@ -123,14 +105,13 @@ func TestServesExampleConfig(t *testing.T) {
 	if resp.StatusCode != 200 || resp.Header.Get("Access-Control-Allow-Credentials") != "true" {
 		t.Errorf("actual request: %d %v", resp.StatusCode, resp.Header)
 	}
-	cancel()
-	if code := <-done; code != 0 {
+	if code := d.stop(); code != 0 {
 		t.Errorf("exit code after shutdown %d", code)
 	}
 	if _, ok := upstreamCalls.Load("OPTIONS"); ok {
 		t.Error("the preflight reached the upstream")
 	}
-	log := stdout.String()
+	log := d.stdout.String()
 	for _, want := range []string{`OPTIONS "/api/items/1" origin="http://127.0.0.1:3000" status=200 cors=cors_preflight`,
 		`GET "/api/items" origin="http://127.0.0.1:3000" status=200 cors=cors_allowed`} {
 		if !strings.Contains(log, want) {
