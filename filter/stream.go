@@ -157,7 +157,7 @@ func (s *stream) OnHttpResponseHeaders(int, bool) types.Action {
 			return types.ActionContinue
 		}
 		for _, l := range pairs {
-			if sameName(l.Name, "vary") {
+			if policy.Equal(l.Name, "vary") {
 				varyCovered = varyCovered || varyNames(l.Value, "origin")
 				if len(s.vary) > 0 {
 					s.vary = append(s.vary, ", "...)
@@ -165,7 +165,7 @@ func (s *stream) OnHttpResponseHeaders(int, bool) types.Action {
 				s.vary = append(s.vary, l.Value...)
 			}
 			for i, name := range policy.StrippedUpstreamHeaders {
-				if sameName(l.Name, name) {
+				if policy.Equal(l.Name, name) {
 					present |= 1 << i
 				}
 			}
@@ -230,20 +230,6 @@ func varyNames(value, token string) bool {
 		i = j
 	}
 	return false
-}
-
-// sameName compares a response line's name with one of ours bytewise: in the
-// wasm guest Go's string comparison is a runtime call, twice, per line.
-func sameName(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func equalFoldASCII(a, b string) bool {

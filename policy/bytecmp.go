@@ -6,8 +6,9 @@ package policy
 // lookup hashes through four; in the guest every call costs more than the
 // loop (issue 14 counts wasm calls per stream). These loops inline.
 
-// equal reports whether a and b hold the same bytes.
-func equal(a, b string) bool {
+// Equal reports whether a and b hold the same bytes, as a loop that inlines
+// (the filter uses it too, for response header names).
+func Equal(a, b string) bool {
 	if len(a) != len(b) {
 		return false
 	}
@@ -49,7 +50,7 @@ const smallSet = 8
 // inList reports whether s is one of list (a short list: see smallSet).
 func inList(list []string, s string) bool {
 	for _, x := range list {
-		if equal(x, s) {
+		if Equal(x, s) {
 			return true
 		}
 	}

@@ -13,7 +13,7 @@ func (s *Set) Decide(r *Request, d *Decision) {
 	switch {
 	case r.Origins == 0:
 		s.noOrigin(p, d)
-	case equal(r.Method, "OPTIONS") && r.HasACRM:
+	case Equal(r.Method, "OPTIONS") && r.HasACRM:
 		s.preflight(p, r, d)
 	default:
 		s.actual(p, r, d)
@@ -206,7 +206,7 @@ func checkMethod(p *compiledPolicy, m string) Detail {
 	if isSafelistedMethod(m) {
 		return DetailNone
 	}
-	if equal(m, "CONNECT") || equal(m, "TRACE") || equal(m, "TRACK") {
+	if Equal(m, "CONNECT") || Equal(m, "TRACE") || Equal(m, "TRACK") {
 		return DetailMethodForbidden
 	}
 	if p.anyMethod {

@@ -132,14 +132,14 @@ func (m *originMatcher) matchPattern(origin string) bool {
 // as the lookups of matchPattern decide it: a "*." pattern fits hosts with
 // one or more labels in front of its suffix, at a configured depth.
 func (k originKey) matches(scheme, host, port string, subDepths uint64) bool {
-	if !equal(k.scheme, scheme) || k.port != anyPort && !equal(k.port, port) {
+	if !Equal(k.scheme, scheme) || k.port != anyPort && !Equal(k.port, port) {
 		return false
 	}
 	if !k.sub {
-		return equal(k.host, host)
+		return Equal(k.host, host)
 	}
 	n := len(host) - len(k.host) // where the suffix starts, after a '.'
-	if n < 2 || host[n-1] != '.' || !equal(host[n:], k.host) {
+	if n < 2 || host[n-1] != '.' || !Equal(host[n:], k.host) {
 		return false
 	}
 	depth := 1

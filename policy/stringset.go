@@ -32,7 +32,7 @@ func (t *fnvSet) has(s string) bool {
 		if x == "" {
 			return false
 		}
-		if equal(x, s) {
+		if Equal(x, s) {
 			return true
 		}
 	}

@@ -34,7 +34,7 @@ var normalizedMethods = []string{"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PU
 
 // isSafelistedMethod: Fetch "CORS-safelisted method"; always allowed by a preflight.
 func isSafelistedMethod(m string) bool {
-	return equal(m, "GET") || equal(m, "HEAD") || equal(m, "POST")
+	return Equal(m, "GET") || Equal(m, "HEAD") || Equal(m, "POST")
 }
 
 // Fetch "forbidden request-header" names: scripts cannot set them, so they never
