@@ -67,7 +67,7 @@ func isWithin(path, ancestor string) bool {
 // problem at once (an Errors value), and returns no Set at all when there is
 // one: a configuration is applied whole or not at all.
 func Compile(cfg *Config) (*Set, error) {
-	c := &compiler{}
+	c := &compiler{work: MaxConfigWork}
 	set := &Set{debugHeaders: cfg.DebugHeaders}
 	if len(cfg.Policies) == 0 {
 		c.fail("policies", "at least one policy is required (a configuration without policies would change nothing)")
@@ -97,6 +97,7 @@ func Compile(cfg *Config) (*Set, error) {
 // compiler collects every error of one Compile call.
 type compiler struct {
 	errs Errors
+	work int // verification work units left (regexwork.go); below 0: refused as too complex
 }
 
 func (c *compiler) fail(path, reason string) {

@@ -74,11 +74,15 @@ func (c *compiler) regexes(pc *PolicyConfig, path string, p *compiledPolicy) {
 		return
 	}
 	for i, expr := range pc.AllowOriginRegexes {
-		re, reason := checkOriginRegex(expr, pc.AllowCredentials, pc.DangerouslyAllowInsecureOrigins)
-		if reason != "" {
-			c.failValue(jsonPathIndex(path, i), expr, reason)
-			continue
+		if c.work < 0 {
+			return // the configuration ran out of verification work at an earlier regex, which says so
 		}
-		p.origins.regexes = append(p.origins.regexes, re)
+		re, reasons := verifyOriginRegex(expr, pc.AllowCredentials, pc.DangerouslyAllowInsecureOrigins, &c.work)
+		for _, reason := range reasons {
+			c.failValue(jsonPathIndex(path, i), expr, reason)
+		}
+		if len(reasons) == 0 {
+			p.origins.regexes = append(p.origins.regexes, re)
+		}
 	}
 }

@@ -7,147 +7,17 @@ import (
 	"strings"
 )
 
-// checkOriginRegex compiles one allow_origin_regexes entry and refuses it when
-// it can match an origin outside what its author wrote (cors-rules.md,
-// "Misconfigurations"; issue 11): not anchored at both ends of every
-// alternative, an unescaped ".", a host whose registrable domain is not fully
-// written (every origin, a public suffix such as .com or github.io, a suffix
-// such as "example.com" without the dot in front, an open end), or, with
-// credentials, a plain-http origin on a host that is not loopback. The reason
-// names one origin the regex would wrongly allow, checked against the compiled
-// regex itself.
-//
-// The decision is made on the syntax tree, expanded into the finite list of
-// sequences it can match (regexexpand.go): each sequence's scheme is read from
-// the left and its host from the right, since the registrable domain is the
-// host's right end. Regexes only ever see well-formed origins (originmatch.go),
-// so after "://" a host runs to the first ":" and holds only a-z, 0-9, "-", ".".
-func checkOriginRegex(expr string, credentials, insecureOK bool) (*regexp.Regexp, string) {
-	if len(expr) > MaxRegexBytes {
-		return nil, "longer than " + strconv.Itoa(MaxRegexBytes) + " bytes"
-	}
-	tree, err := syntax.Parse(expr, syntax.Perl)
-	if err != nil {
-		return nil, "not a valid RE2 regex: " + err.Error()
-	}
-	re, err := regexp.Compile(expr)
-	if err != nil {
-		return nil, "not a valid RE2 regex: " + err.Error()
-	}
-	x := &expander{}
-	seqs := x.seqs(tree)
-	switch {
-	case x.unsupported != "":
-		return nil, x.unsupported
-	case x.tooMany:
-		return nil, "too complex to check (more than " + strconv.Itoa(maxSequences) + " alternative cases, or too long once they are spelled out): split it into several regexes"
-	}
-	rc := &regexChecker{re: re, credentials: credentials && !insecureOK, topAlternation: tree.Op == syntax.OpAlternate,
-		budget: maxTrialBytes, weight: 1 + len(expr)/64}
-	matchable := false
-	for _, seq := range seqs {
-		if rc.budget < 0 {
-			break
-		}
-		atoms, begin, end, ok := stripAnchors(seq)
-		if !ok {
-			continue // an anchor in the middle: this case can never match
-		}
-		matchable = true
-		if reason := rc.sequence(atoms, begin, end); reason != "" {
-			return nil, reason
-		}
-	}
-	if !matchable {
-		return nil, "can never match an origin (browsers send lowercase scheme://host[:port])"
-	}
-	if rc.budget < 0 {
-		return nil, "too complex to check (too many trial origins to verify): split it into several regexes"
-	}
-	return re, ""
-}
-
-// stripAnchors removes the ^ and $ of a sequence and says whether it had
-// them; ok is false when the sequence can match no origin: a ^ after a
-// character, a $ before one, or both anchors around nothing.
-func stripAnchors(seq []item) (atoms []atom, begin, end, ok bool) {
-	for _, it := range seq {
-		switch it.anchor {
-		case syntax.OpBeginText:
-			if len(atoms) > 0 {
-				return nil, false, false, false
-			}
-			begin = true
-		case syntax.OpEndText:
-			end = true
-		default:
-			if end {
-				return nil, false, false, false
-			}
-			atoms = append(atoms, it.atom)
-		}
-	}
-	return atoms, begin, end, len(atoms) > 0 || !begin || !end
-}
-
-// maxTrialBytes bounds the bytes of trial origins one regex is matched
-// against, so that configure time stays bounded (a few milliseconds) for any
-// regex of MaxRegexBytes. A regex that needs more is refused as too complex
-// rather than accepted unchecked.
-const maxTrialBytes = 128 << 10
-
 // regexChecker checks the sequences of one regex.
 type regexChecker struct {
 	re             *regexp.Regexp
+	problems       [problemKinds]string // the first reason found for each kind of problem (regexverify.go)
+	shorts         map[*syntax.Regexp]string
 	credentials    bool // credentials without dangerously_allow_insecure_origins
 	topAlternation bool
 	pieces         map[*syntax.Regexp]*syntax.Prog
 	rulesUnder     map[string][]string // suffixRulesUnder, per domain
-	budget         int                 // bytes of trial origins left (times weight); below 0: too complex
-	weight         int                 // cost of one byte of trial origin, growing with the regex's length
-}
-
-// sequence returns why one expanded case of the regex is unsafe, or "".
-func (rc *regexChecker) sequence(atoms []atom, begin, end bool) string {
-	if !begin || !end {
-		return rc.unanchored(atoms, begin, end)
-	}
-	for i, a := range atoms {
-		if a.loneDot {
-			w := rc.witness(atoms, i, []string{"x", "0", "-"})
-			return `contains an unescaped "." that matches any character` + example(w) + `: write \. for a literal dot`
-		}
-	}
-	h := readHost(atoms)
-	if reason := rc.host(atoms, &h); reason != "" {
-		return reason
-	}
-	if rc.credentials {
-		return rc.plainHTTP(atoms, &h)
-	}
-	return ""
-}
-
-func (rc *regexChecker) unanchored(atoms []atom, begin, end bool) string {
-	base := rc.fill(atoms, -1, "")
-	var cands []string
-	if !end {
-		cands = append(cands, base+".evil.test", base+"evil", base+"0")
-	}
-	if !begin {
-		cands = append(cands, "https://evil"+base, "https://evil."+base, "evil"+base)
-	}
-	w := ""
-	for _, c := range cands {
-		if rc.allows(c) {
-			w = c
-			break
-		}
-	}
-	if rc.topAlternation {
-		return "each alternative must be anchored: ^ and $ bind tighter than |, so ^a|b$ means (^a)|(b$); write ^(a|b)$" + example(w)
-	}
-	return "must be anchored: start with ^ and end with $ (unanchored regexes match origins that merely contain the text" + exampleAfterComma(w) + ")"
+	budget         int                 // work units left (regexwork.go); below 0: too complex
+	weight         int                 // instructions of the compiled regex: a trial match costs this per byte
 }
 
 // hostShape is what a sequence says about the host of the origins it matches.
@@ -292,6 +162,7 @@ func (rc *regexChecker) host(atoms []atom, h *hostShape) string {
 func (rc *regexChecker) underSuffix(atoms []atom, h *hostShape, domain string) string {
 	rules, ok := rc.rulesUnder[domain]
 	if !ok {
+		rc.budget -= len(publicSuffixRules) * workPerSuffixRule // a scan of the whole table
 		rules = suffixRulesUnder(domain)
 		if rc.rulesUnder == nil {
 			rc.rulesUnder = map[string][]string{}
@@ -322,8 +193,9 @@ func (rc *regexChecker) underSuffix(atoms []atom, h *hostShape, domain string) s
 // rule as one of its instances. Configure time only: a scan of the table.
 func suffixRulesUnder(domain string) []string {
 	var out []string
+	under := "." + domain // once: the scan runs over thousands of rules
 	for _, rule := range publicSuffixRules {
-		if strings.HasPrefix(rule, "!") || !strings.HasSuffix(rule, "."+domain) {
+		if strings.HasPrefix(rule, "!") || !strings.HasSuffix(rule, under) {
 			continue
 		}
 		if strings.HasPrefix(rule, "*.") {
@@ -440,125 +312,6 @@ func (rc *regexChecker) witness(atoms []atom, i int, candidates []string) string
 		}
 	}
 	return ""
-}
-
-// allows reports whether the matcher would let origin through this regex:
-// well-formed, within the Origin limit, and matched.
-func (rc *regexChecker) allows(origin string) bool {
-	_, _, _, ok := splitOrigin(origin)
-	if !ok || len(origin) > MaxOriginBytes {
-		return false
-	}
-	// A match costs about the input's length times the program's size.
-	if rc.budget -= len(origin) * rc.weight; rc.budget < 0 {
-		return false
-	}
-	return rc.re.MatchString(origin)
-}
-
-// fill spells a sequence with atoms[i] replaced by s and every other piece by
-// a short string it accepts.
-func (rc *regexChecker) fill(atoms []atom, i int, s string) string {
-	var b strings.Builder
-	for j := range atoms {
-		switch {
-		case atoms[j].node == nil:
-			b.WriteByte(atoms[j].lit)
-		case j == i:
-			b.WriteString(s)
-		default:
-			b.WriteString(rc.short(&atoms[j]))
-		}
-	}
-	return b.String()
-}
-
-// short is a short string the piece accepts, a letter when it can be one (a
-// dot for an unescaped ".", which its author meant as one).
-func (rc *regexChecker) short(a *atom) string {
-	if a.loneDot {
-		return "."
-	}
-	for _, c := range []string{"a", "0", "//"} { // "//": a piece standing for the slashes of "://"
-		if rc.accepts(a, c) {
-			return c
-		}
-	}
-	return shortest(a.node)
-}
-
-// accepts reports whether the piece matches all of s.
-func (rc *regexChecker) accepts(a *atom, s string) bool {
-	if a.node == nil {
-		return s == string(a.lit)
-	}
-	p := rc.pieces[a.node]
-	if p == nil {
-		var err error
-		if p, err = syntax.Compile(a.node.Simplify()); err != nil {
-			return false
-		}
-		if rc.pieces == nil {
-			rc.pieces = map[*syntax.Regexp]*syntax.Prog{}
-		}
-		rc.pieces[a.node] = p
-	}
-	return fullMatch(p, s)
-}
-
-// fullMatch runs prog over all of s (a breadth-first simulation of its
-// instructions). It spares the plugin the regex printer that compiling the
-// piece with the regexp package would need.
-func fullMatch(prog *syntax.Prog, s string) bool {
-	cur, next := []uint32{}, []uint32{}
-	var add func(list []uint32, pc uint32, before, after rune) []uint32
-	seen := make([]int, len(prog.Inst)) // step+1 when pc is already in the list of this step
-	step := 0
-	add = func(list []uint32, pc uint32, before, after rune) []uint32 {
-		if seen[pc] == step+1 {
-			return list
-		}
-		seen[pc] = step + 1
-		switch in := &prog.Inst[pc]; in.Op {
-		case syntax.InstAlt, syntax.InstAltMatch:
-			list = add(list, in.Out, before, after)
-			return add(list, in.Arg, before, after)
-		case syntax.InstCapture, syntax.InstNop:
-			return add(list, in.Out, before, after)
-		case syntax.InstEmptyWidth:
-			if syntax.EmptyOp(in.Arg)&^syntax.EmptyOpContext(before, after) == 0 {
-				return add(list, in.Out, before, after)
-			}
-			return list
-		case syntax.InstFail:
-			return list
-		}
-		return append(list, pc)
-	}
-	runes := []rune(s)
-	at := func(i int) rune {
-		if i < 0 || i >= len(runes) {
-			return -1
-		}
-		return runes[i]
-	}
-	cur = add(cur, uint32(prog.Start), -1, at(0))
-	for i, r := range runes {
-		step++
-		next = next[:0]
-		for _, pc := range cur {
-			if in := &prog.Inst[pc]; in.Op != syntax.InstMatch && in.MatchRune(r) {
-				next = add(next, in.Out, r, at(i+1))
-			}
-		}
-		cur, next = next, cur
-	}
-	for _, pc := range cur {
-		if prog.Inst[pc].Op == syntax.InstMatch {
-			return true
-		}
-	}
-	return false
 }
 
 // example names the origin a regex would wrongly allow, escaped.

@@ -97,7 +97,7 @@ func TestOriginRegexTooComplex(t *testing.T) {
 		"^https://" + strings.Repeat("(ab|cd)", 9) + strings.Repeat("x", 800) + `[a-z]+\.amazonaws\.com$`,
 		"^https://" + strings.Repeat("(ab|cd)", 9) + `[a-z]+\.amazonaws\.com$`,
 	} {
-		if _, reason := checkOriginRegex(expr, false, false); !strings.HasPrefix(reason, "too complex to check") {
+		if _, reason := checkOriginRegex(expr, false, false); !strings.HasPrefix(reason, "too complex to verify") {
 			t.Errorf("%.80s...: %q, want too complex", expr, reason)
 		}
 	}

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"regexp/syntax"
+	"strings"
 	"unicode"
 )
 
@@ -112,6 +113,8 @@ const (
 type expander struct {
 	tooMany     bool
 	unsupported string // a construct the checker does not reason about
+	items       int    // items copied so far: the work of the expansion
+	budget      int    // items it may copy (regexwork.go); past it, tooMany
 }
 
 // seqs returns every sequence re can match as a row of items. Sequences that
@@ -203,7 +206,8 @@ func (x *expander) product(a, b [][]item) [][]item {
 	for _, sb := range b {
 		items += len(sb) * len(a)
 	}
-	if len(a)*len(b) > maxSequences || items > maxItems {
+	x.items += items
+	if len(a)*len(b) > maxSequences || items > maxItems || x.items > x.budget {
 		x.tooMany = true
 		return nil
 	}
@@ -349,11 +353,7 @@ func shortest(re *syntax.Regexp) string {
 	case syntax.OpCapture, syntax.OpPlus:
 		return shortest(re.Sub[0])
 	case syntax.OpRepeat:
-		s := ""
-		for i := 0; i < re.Min; i++ {
-			s += shortest(re.Sub[0])
-		}
-		return s
+		return strings.Repeat(shortest(re.Sub[0]), re.Min)
 	case syntax.OpConcat:
 		s := ""
 		for _, sub := range re.Sub {
