@@ -77,6 +77,9 @@ func Compile(cfg *Config) (*Set, error) {
 	}
 	names := map[string]bool{}
 	for i := range cfg.Policies {
+		if c.work < 0 {
+			break // out of verification work, which an earlier policy reported
+		}
 		pc := &cfg.Policies[i]
 		path := jsonPathIndex("policies", i)
 		if names[pc.Name] && pc.Name != "" {
@@ -116,6 +119,9 @@ func (c *compiler) failValue(path, value, reason string) {
 // policy validates and compiles one policy; nil when it has errors.
 func (c *compiler) policy(pc *PolicyConfig, path string) *compiledPolicy {
 	before := len(c.errs)
+	if !c.spend(pc, path) {
+		return nil
+	}
 	p := &compiledPolicy{name: pc.Name, credentials: pc.AllowCredentials, privateNet: pc.AllowPrivateNetwork}
 	c.name(pc.Name, jsonPathKey(path, "name"))
 	c.route(pc.Match, jsonPathKey(path, "match"), &p.route)

@@ -17,27 +17,27 @@ func (c *compiler) origins(pc *PolicyConfig, path string, p *compiledPolicy) {
 	}
 	seen := make(map[string]bool, len(pc.AllowOrigins))
 	for i, o := range pc.AllowOrigins {
-		opath := jsonPathIndex(lpath, i)
+		opath := func() string { return jsonPathIndex(lpath, i) } // only for errors: 100,000 origins need none
 		if seen[o] {
-			c.failValue(opath, o, "listed twice")
+			c.failValue(opath(), o, "listed twice")
 			continue
 		}
 		seen[o] = true
 		switch o {
 		case "*":
 			if pc.AllowCredentials {
-				c.failValue(opath, o, "cannot allow every origin together with allow_credentials: browsers refuse * with credentials, and reflecting any origin would let every site read credentialed responses (Gateway API and Envoy permit it and reflect the Origin; cors-wasm refuses it, CVE-2018-20744): list the origins, or drop allow_credentials")
+				c.failValue(opath(), o, "cannot allow every origin together with allow_credentials: browsers refuse * with credentials, and reflecting any origin would let every site read credentialed responses (Gateway API and Envoy permit it and reflect the Origin; cors-wasm refuses it, CVE-2018-20744): list the origins, or drop allow_credentials")
 				continue
 			}
 			if len(pc.AllowOrigins) > 1 || len(pc.AllowOriginRegexes) > 0 {
-				c.failValue(opath, o, "* allows every origin: list it alone")
+				c.failValue(opath(), o, "* allows every origin: list it alone")
 				continue
 			}
 			p.allowAll = true
 			continue
 		case "null":
 			if !pc.DangerouslyAllowNullOrigin {
-				c.failValue(opath, o, `the "null" origin is sent by sandboxed iframes, local files and redirects, any of which an attacker can produce; set dangerously_allow_null_origin to allow it anyway`)
+				c.failValue(opath(), o, `the "null" origin is sent by sandboxed iframes, local files and redirects, any of which an attacker can produce; set dangerously_allow_null_origin to allow it anyway`)
 				continue
 			}
 			p.origins.add(originPattern{}, o)
@@ -48,7 +48,7 @@ func (c *compiler) origins(pc *PolicyConfig, path string, p *compiledPolicy) {
 			reason = c.originPolicyReason(op, pc)
 		}
 		if reason != "" {
-			c.failValue(opath, o, reason)
+			c.failValue(opath(), o, reason)
 			continue
 		}
 		p.origins.add(op, o)

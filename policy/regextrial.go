@@ -92,7 +92,7 @@ func (rc *regexChecker) accepts(a *atom, s string) bool {
 		rc.pieces[a.node] = p
 	}
 	// A breadth-first match visits at most every instruction per byte.
-	if rc.budget -= (len(s) + 1) * len(p.Inst); rc.budget < 0 {
+	if rc.budget -= (len(s) + 1) * len(p.Inst) * workPerPieceStep; rc.budget < 0 {
 		return false
 	}
 	return fullMatch(p, s)

@@ -80,7 +80,7 @@ func verifyOriginRegex(expr string, credentials, insecureOK bool, configLeft *in
 			continue // an anchor in the middle: this case can never match
 		}
 		matchable = true
-		rc.budget -= len(seq) * workPerItem // reading the case: anchors, host, scheme
+		rc.budget -= workPerCase + len(seq)*workPerItem // reading the case: anchors, host, scheme
 		rc.sequence(atoms, begin, end)
 	}
 	var reasons []string

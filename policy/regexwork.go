@@ -22,18 +22,22 @@ import (
 // work (measured in build/cors.wasm under wazero: see RATIONALE.md).
 const (
 	// MaxRegexWork is the verification budget of one regex, in work units.
-	MaxRegexWork = 4_000_000
+	MaxRegexWork = 30_000_000
 	// MaxConfigWork is the verification budget of a whole configuration, in
 	// work units: the sum over every regex of every policy.
-	MaxConfigWork = 40_000_000
+	MaxConfigWork = 300_000_000
 
-	workPerRegex        = 10_000  // parsing and compiling any regex, however small
-	workPerRegexByte    = 200     // parsing, per byte of the regex
-	workPerInst         = 100     // compiling, per instruction of the program (regexp and the pieces)
-	workPerItem         = 8       // expanding, per character of the expanded cases
-	workPerUnicodeTable = 200_000 // parsing \p{...} or \P{...}: a Unicode table of hundreds of ranges, merged and sorted
-	workPerSuffixRule   = 4       // one public-suffix rule compared in a scan of the table
-	workPerFillByte     = 4       // spelling a trial origin, per byte
+	workPerRegex        = 60_000  // parsing and compiling any regex, however small
+	workPerRegexByte    = 500     // parsing, per byte of the regex
+	workPerInst         = 1_500   // compiling, per instruction of the program (regexp and the pieces)
+	workPerItem         = 150     // expanding, per character of the expanded cases
+	workPerUnicodeTable = 150_000 // parsing \p{...} or \P{...}: a Unicode table of hundreds of ranges, merged and sorted
+	workPerSuffixRule   = 9       // one public-suffix rule compared in a scan of the table
+	workPerFillByte     = 8       // spelling a trial origin, per byte
+	workPerPieceStep    = 4       // matching a piece of the regex on its own, per instruction and byte
+	workPerCase         = 5_000   // reading one expanded case: anchors, host, scheme
+	workPerPolicy       = 30_000  // a policy: its options, route and counters
+	workPerEntry        = 2_900   // one string of a policy's lists: decoded, validated, indexed
 )
 
 // regexWork is what one regex may still spend: its own budget, or what is left
@@ -104,4 +108,23 @@ func satMul(a, b int) int {
 // counted, so they are paid for before parsing.
 func unicodeTables(expr string) int {
 	return strings.Count(expr, `\p`) + strings.Count(expr, `\P`)
+}
+
+// spend charges a policy's lists to the configuration's budget, before they
+// are validated (its regexes are charged as they are checked). Each list counts
+// up to its own limit: a longer one is refused for that. It reports whether
+// work was left; when the policy uses up the last of it, the policy is named.
+func (c *compiler) spend(pc *PolicyConfig, path string) bool {
+	entries := min(len(pc.AllowOrigins), MaxOrigins) + min(len(pc.AllowMethods), MaxListedNames) +
+		min(len(pc.AllowHeaders), MaxListedNames) + min(len(pc.ExposeHeaders), MaxListedNames)
+	if pc.Match != nil {
+		entries += min(len(pc.Match.Hosts), MaxListedNames) + min(len(pc.Match.PathPrefixes), MaxListedNames)
+	}
+	if c.work -= workPerPolicy + entries*workPerEntry; c.work < 0 {
+		c.fail(path, "the configuration is too large to verify: it needs more than "+strconv.Itoa(MaxConfigWork)+
+			" work units (see README \"Limits\"), and runs out at this policy ("+strconv.Itoa(entries)+
+			" origins, methods, headers, hosts and path prefixes): split it over several filters, or use fewer origins and policies")
+		return false
+	}
+	return true
 }
