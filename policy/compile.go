@@ -66,7 +66,17 @@ func isWithin(path, ancestor string) bool {
 // Compile validates cfg and compiles it into an immutable Set. It reports every
 // problem at once (an Errors value), and returns no Set at all when there is
 // one: a configuration is applied whole or not at all.
+//
+// Verifying it costs work units (regexwork.go); a configuration that needs more
+// than MaxConfigWork, or a regex that needs more than MaxRegexWork, is refused
+// as too complex to verify.
 func Compile(cfg *Config) (*Set, error) {
+	set, _, err := compile(cfg)
+	return set, err
+}
+
+// compile is Compile, also returning the work units it spent.
+func compile(cfg *Config) (*Set, int, error) {
 	c := &compiler{work: MaxConfigWork}
 	set := &Set{debugHeaders: cfg.DebugHeaders}
 	if len(cfg.Policies) == 0 {
@@ -91,10 +101,11 @@ func Compile(cfg *Config) (*Set, error) {
 			set.policies = append(set.policies, p)
 		}
 	}
+	used := MaxConfigWork - c.work
 	if len(c.errs) > 0 {
-		return nil, c.errs
+		return nil, used, c.errs
 	}
-	return set, nil
+	return set, used, nil
 }
 
 // compiler collects every error of one Compile call.

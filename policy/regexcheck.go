@@ -10,7 +10,8 @@ import (
 // regexChecker checks the sequences of one regex.
 type regexChecker struct {
 	re             *regexp.Regexp
-	problems       [problemKinds]string // the first reason found for each kind of problem (regexverify.go)
+	problems       [problemKinds]string // the reason found for each kind of problem (regexverify.go)
+	witnessed      [problemKinds]bool   // the reason names an origin the regex matches
 	shorts         map[*syntax.Regexp]string
 	credentials    bool // credentials without dangerously_allow_insecure_origins
 	topAlternation bool

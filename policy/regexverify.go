@@ -153,7 +153,7 @@ func (rc *regexChecker) sequence(atoms []atom, begin, end bool) {
 			break
 		}
 	}
-	if rc.problems[problemHost] != "" && (!rc.credentials || rc.problems[problemHTTP] != "") {
+	if rc.witnessed[problemHost] && (!rc.credentials || rc.witnessed[problemHTTP]) {
 		return // nothing left to find in this case
 	}
 	h := readHost(atoms)
@@ -164,11 +164,21 @@ func (rc *regexChecker) sequence(atoms []atom, begin, end bool) {
 	}
 }
 
-// report records the reason find gives for a kind of problem, unless one was
-// found already (find is then not run).
+// report records the reason find gives for a kind of problem, unless one
+// naming an origin was found already (find is then not run). A reason without
+// an origin (this case spells none the regex matches) is kept only until a
+// later case gives one with an origin.
 func (rc *regexChecker) report(kind int, find func() string) {
-	if rc.problems[kind] == "" {
-		rc.problems[kind] = find()
+	if rc.witnessed[kind] {
+		return
+	}
+	reason := find()
+	switch {
+	case reason == "":
+	case strings.Contains(reason, " (it matches ") || strings.Contains(reason, ", e.g. "):
+		rc.problems[kind], rc.witnessed[kind] = reason, true
+	case rc.problems[kind] == "":
+		rc.problems[kind] = reason
 	}
 }
 
