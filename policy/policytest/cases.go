@@ -195,7 +195,7 @@ var Cases = []Case{
 		Want:     actualOK("strict", App, "access-control-expose-headers: x-upstream", varyOrigin)},
 	{Name: "upstream_cors_headers keep: a refused origin never gets the upstream's grant", Config: "keeppass", Headers: [][2]string{origin("https://evil.net")},
 		Upstream: [][2]string{{"access-control-allow-origin", "https://evil.net"}, {"access-control-allow-credentials", "true"}, {"access-control-expose-headers", "x-secret"}},
-		Want: actualDisallowed("keep", policy.ReasonOrigin, `x-cors-reason: origin: origin not allowed: "https://evil.net"`)},
+		Want:     actualDisallowed("keep", policy.ReasonOrigin, `x-cors-reason: origin: origin not allowed: "https://evil.net"`)},
 	{Name: "upstream_cors_headers keep: the upstream's other lines stay for an allowed origin", Config: "keeppass", Headers: [][2]string{origin(App)},
 		Upstream: [][2]string{{"access-control-expose-headers", "x-upstream"}},
 		Want:     actualOK("keep", App, "access-control-allow-credentials: true", "access-control-expose-headers: x-upstream", varyOrigin)},
