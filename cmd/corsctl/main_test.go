@@ -11,7 +11,7 @@ import (
 // Repository files the commands are tried on.
 const (
 	envoyFile = "../../envoy.yaml"
-	istioFile = "../../deploy/istio/wasmplugin.yaml"
+	istioFile = "../../deploy/istio/sidecar/wasmplugin.yaml"
 )
 
 // result is what one in-process run printed and returned.
