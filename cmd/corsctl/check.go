@@ -20,26 +20,30 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageError(stderr, "%v", err)
 	}
+	file := displayName(fs.Arg(0))
 	configs, err := findConfigs(data)
 	if err != nil {
-		fmt.Fprintln(stdout, err)
+		fmt.Fprintf(stdout, "%s: %v\n", file, err)
 		return exitConfig
 	}
 	status := exitOK
 	for _, c := range configs {
-		prefix := wherePrefix(c)
 		if c.Problem != "" {
-			fmt.Fprintf(stdout, "%s%s\n", prefix, c.Problem)
+			printProblem(stdout, file, c)
 			status = exitConfig
 			continue
 		}
 		set, err := policy.Load(c.JSON)
 		if err != nil {
-			printLoadErrors(stdout, prefix, err)
+			printLocatedErrors(stdout, file, c, err)
 			status = exitConfig
 			continue
 		}
-		fmt.Fprintf(stdout, "%sok: %s\n", prefix, countPolicies(set.Len()))
+		if c.Where == "" {
+			fmt.Fprintf(stdout, "%s: ok: %s\n", file, countPolicies(set.Len()))
+		} else {
+			fmt.Fprintf(stdout, "%s%sok: %s\n", at(file, c.Line), wherePrefix(c), countPolicies(set.Len()))
+		}
 	}
 	return status
 }

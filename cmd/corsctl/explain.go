@@ -97,6 +97,35 @@ func (er *explainRequest) lines() [][2]string {
 	return append(l, er.headers...)
 }
 
+// loadOne loads the one configuration a file must hold for explain and
+// test; on failure it prints why and returns the exit status.
+func loadOne(file string, data []byte, stdout, stderr io.Writer) (*policy.Set, int) {
+	configs, err := findConfigs(data)
+	if err != nil {
+		fmt.Fprintf(stdout, "%s: %v\n", file, err)
+		return nil, exitConfig
+	}
+	if len(configs) > 1 {
+		var where []string
+		for _, c := range configs {
+			where = append(where, at(file, c.Line)+c.Where)
+		}
+		return nil, usageError(stderr, "%s holds %d cors-wasm configurations (%s); this command needs a file with one",
+			file, len(configs), strings.Join(where, "; "))
+	}
+	c := configs[0]
+	if c.Problem != "" {
+		printProblem(stdout, file, c)
+		return nil, exitConfig
+	}
+	set, err := policy.Load(c.JSON)
+	if err != nil {
+		printLocatedErrors(stdout, file, c, err)
+		return nil, exitConfig
+	}
+	return set, exitOK
+}
+
 // runExplain: corsctl explain -config FILE ...
 func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	er := &explainRequest{set: map[string]bool{}}
@@ -111,23 +140,10 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageError(stderr, "%v", err)
 	}
-	configs, err := findConfigs(data)
-	if err != nil {
-		fmt.Fprintln(stdout, err)
-		return exitConfig
-	}
-	if len(configs) > 1 {
-		return usageError(stderr, "%s holds %d cors-wasm configurations; explain needs a file with one", er.config, len(configs))
-	}
-	c := configs[0]
-	if c.Problem != "" {
-		fmt.Fprintf(stdout, "%s%s\n", wherePrefix(c), c.Problem)
-		return exitConfig
-	}
-	set, err := policy.Load(c.JSON)
-	if err != nil {
-		printLoadErrors(stdout, wherePrefix(c), err)
-		return exitConfig
+	file := displayName(er.config)
+	set, code := loadOne(file, data, stdout, stderr)
+	if set == nil {
+		return code
 	}
 	var r policy.Request
 	r.Reset()

@@ -32,7 +32,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("devproxy", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.wasm, "wasm", "build/cors.wasm", "the plugin module")
-	fs.StringVar(&o.config, "config", "", "the plugin configuration file (JSON); - reads stdin")
+	fs.StringVar(&o.config, "config", "", "the plugin configuration: a JSON file, or an Envoy bootstrap, Istio WasmPlugin or Envoy Gateway EnvoyExtensionPolicy holding one; - reads stdin")
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:10000", "address to serve on")
 	fs.StringVar(&o.upstream, "upstream", "http://127.0.0.1:8080", "upstream base URL")
 	fs.StringVar(&o.logLevel, "log-level", "info", "plugin log level: trace, debug, info, warn, error, critical")
@@ -53,7 +53,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	case fs.NArg() > 0:
 		return o, errors.New("unexpected arguments: " + strings.Join(fs.Args(), " "))
 	case o.config == "":
-		return o, errors.New("-config is required (a JSON file, or - for stdin)")
+		return o, errors.New("-config is required (a JSON file, a deployment file holding one, or - for stdin)")
 	case o.workers < 1:
 		return o, errors.New("-workers must be at least 1")
 	}
@@ -141,11 +141,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "plugin %s\n", l)
 		outMu.Unlock()
 	})
-	pool, err := mod.NewPool(ctx, o.workers, wasmhost.VMConfig{PluginConfig: config, Logs: logs})
+	pool, err := mod.NewPool(ctx, o.workers, wasmhost.VMConfig{PluginConfig: config.JSON(), Logs: logs})
 	if err != nil {
 		var ce *wasmhost.ConfigError
 		if errors.As(err, &ce) {
+			outMu.Lock()
+			config.refusal(stderr)
 			fmt.Fprintf(stderr, "devproxy: the plugin refused the configuration in %s; fix it and start again\n", o.config)
+			outMu.Unlock()
 			return 1
 		}
 		fmt.Fprintln(stderr, "devproxy: starting the plugin:", err)
@@ -182,21 +185,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		_ = srv.Shutdown(shutdown)
 		return 0
 	}
-}
-
-func readConfig(path string, stdin io.Reader) ([]byte, error) {
-	if path == "-" {
-		b, err := io.ReadAll(stdin)
-		if err != nil {
-			return nil, fmt.Errorf("reading the configuration from stdin: %w", err)
-		}
-		return b, nil
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading the configuration: %w", err)
-	}
-	return b, nil
 }
 
 // cacheDir keeps compiled modules between runs, so restarts are fast.
