@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/cors-wasm/cors-wasm/internal/configfile"
 	"github.com/cors-wasm/cors-wasm/policy"
 )
 
@@ -99,31 +100,31 @@ func (er *explainRequest) lines() [][2]string {
 
 // loadOne loads the one configuration a file must hold for explain and
 // test; on failure it prints why and returns the exit status.
-func loadOne(file string, data []byte, stdout, stderr io.Writer) (*policy.Set, int) {
+func loadOne(file string, data []byte, stdout, stderr io.Writer) (*policy.Set, configfile.Config, int) {
 	configs, err := findConfigs(data)
 	if err != nil {
 		fmt.Fprintf(stdout, "%s: %v\n", file, err)
-		return nil, exitConfig
+		return nil, configfile.Config{}, exitConfig
 	}
 	if len(configs) > 1 {
 		var where []string
 		for _, c := range configs {
 			where = append(where, at(file, c.Line)+c.Where)
 		}
-		return nil, usageError(stderr, "%s holds %d cors-wasm configurations (%s); this command needs a file with one",
+		return nil, configfile.Config{}, usageError(stderr, "%s holds %d cors-wasm configurations (%s); this command needs a file with one",
 			file, len(configs), strings.Join(where, "; "))
 	}
 	c := configs[0]
 	if c.Problem != "" {
 		printProblem(stdout, file, c)
-		return nil, exitConfig
+		return nil, c, exitConfig
 	}
 	set, err := policy.Load(c.JSON)
 	if err != nil {
 		printLocatedErrors(stdout, file, c, err)
-		return nil, exitConfig
+		return nil, c, exitConfig
 	}
-	return set, exitOK
+	return set, c, exitOK
 }
 
 // runExplain: corsctl explain -config FILE ...
@@ -141,7 +142,7 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return usageError(stderr, "%v", err)
 	}
 	file := displayName(er.config)
-	set, code := loadOne(file, data, stdout, stderr)
+	set, c, code := loadOne(file, data, stdout, stderr)
 	if set == nil {
 		return code
 	}
@@ -155,5 +156,12 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	set.Decide(&r, &d)
 	printRequest(stdout, lines)
 	printDecision(stdout, &d)
+	if d.Policy >= 0 && (!d.Allowed || d.WouldReject) {
+		if e, none := requestFix(c.JSON, &d, er); none != "" {
+			fmt.Fprintf(stdout, "fix: %s\n", none)
+		} else {
+			fmt.Fprintf(stdout, "fix: %s (%s)\n", e, strings.TrimSuffix(at(file, c.LineOf(e.path(), "")), ": "))
+		}
+	}
 	return exitOK
 }

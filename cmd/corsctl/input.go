@@ -142,7 +142,11 @@ func printLocatedErrors(w io.Writer, file string, c configfile.Config, err error
 		return
 	}
 	for _, e := range errs {
-		fmt.Fprintf(w, "%s%s\n", at(file, c.LineOf(e.Path, e.Reason)), e.Error())
+		fix := ""
+		if o := originFix(c.JSON, e); o != "" {
+			fix = " (fix: write " + strconv.Quote(o) + ")"
+		}
+		fmt.Fprintf(w, "%s%s%s\n", at(file, c.LineOf(e.Path, e.Reason)), e.Error(), fix)
 	}
 }
 

@@ -111,3 +111,22 @@ func TestReadmeCheckExample(t *testing.T) {
 		t.Errorf("README example:\n%s\ncheck prints:\n%s", example, got)
 	}
 }
+
+// TestReadmeExplainFixExample: README's fix example is what explain prints
+// for envoy.yaml and a preflight asking for x-foo.
+func TestReadmeExplainFixExample(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(readme), "`fix: add x-foo to policies[0].allow_headers (envoy.yaml:")
+	if !ok {
+		t.Fatal("README shows no `fix: add x-foo to policies[0].allow_headers (envoy.yaml:N)` example")
+	}
+	line, _, _ := strings.Cut(rest, ")`")
+	r := runCorsctl(t, "", "explain", "-config", envoyFile, "-origin", "http://localhost:3000", "-acrm", "PUT", "-acrh", "x-foo")
+	want := "fix: add x-foo to policies[0].allow_headers (" + envoyFile + ":" + line + ")\n"
+	if !strings.HasSuffix(r.stdout, want) {
+		t.Errorf("README example line %s; explain prints:\n%s", line, r.stdout)
+	}
+}
