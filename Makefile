@@ -18,10 +18,11 @@ $(WASM): go.mod go.sum $(shell find . -name '*.go' -not -path './build/*' -not -
 	GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -trimpath -ldflags='-s -w' -o $(WASM) $(WASM_MAIN)
 	@echo "built $(WASM): $$(wc -c < $(WASM)) bytes"
 
-test: build ## every test: unit, fuzz seeds, plugin, e2e, browser, deployment files; prints a SKIP line for each skipped suite
+test: build ## every test: unit, fuzz seeds, plugin, e2e, browser, deployment files, corsctl test on the example; prints a SKIP line for each skipped suite
 	@rm -f build/skipped.txt
 	CORS_WASM_SKIP_REPORT=$(CURDIR)/build/skipped.txt $(GO) test -count=1 ./...; status=$$?; \
 		$(MAKE) --no-print-directory apicheck || status=1; \
+		$(MAKE) --no-print-directory corsctl && build/corsctl test examples/config.test.json || status=1; \
 		if [ -s build/skipped.txt ]; then sort -u build/skipped.txt; fi; exit $$status
 
 apicheck: ## modules of their own: Envoy Gateway manifests and the importer's SecurityPolicy against Envoy Gateway's types; envoy.yaml against the Envoy 1.32 API
