@@ -17,12 +17,16 @@ import (
 // backend and policy target they name is defined in the unit (or is what the
 // quickstart installs), and no target gets two policies.
 
+// deployUnit is a directory and the GatewayClasses its platform's quickstart
+// installs (name -> who installs it).
+type deployUnit struct {
+	dir     string
+	classes map[string]string
+}
+
 // deployUnits are the directories README tells users to apply, with the
 // GatewayClasses their platform's quickstart installs.
-var deployUnits = []struct {
-	dir     string
-	classes map[string]string // GatewayClass name -> who installs it
-}{
+var deployUnits = []deployUnit{
 	{"envoy-gateway/oci", egQuickstartClasses},
 	{"envoy-gateway/http", egQuickstartClasses},
 	{"istio/sidecar", istioClasses},
