@@ -17,10 +17,12 @@ func printRequest(w io.Writer, lines [][2]string) {
 }
 
 // printDecision says what the plugin does with the request and its response.
-func printDecision(w io.Writer, d *policy.Decision) {
+// hasOrigin says whether the request carries an Origin: a request no policy
+// covers moves the plugin-wide counter only then (filter/stream.go).
+func printDecision(w io.Writer, d *policy.Decision, hasOrigin bool) {
 	if d.Policy < 0 {
 		fmt.Fprintln(w, "policy: none (no policy's match fits this host and path)")
-		if d.Kind != policy.KindNoOrigin && d.Kind != policy.KindNone || d.Counter != policy.CounterNoOrigin {
+		if hasOrigin {
 			fmt.Fprintf(w, "counter: %s\n", metricNames(policy.NoPolicyCounter))
 		}
 		fmt.Fprintln(w, "action: pass the request and its response untouched")

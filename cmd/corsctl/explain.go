@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/cors-wasm/cors-wasm/internal/configfile"
@@ -155,7 +156,7 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var d policy.Decision
 	set.Decide(&r, &d)
 	printRequest(stdout, lines)
-	printDecision(stdout, &d)
+	printDecision(stdout, &d, er.set["origin"] || slices.ContainsFunc(er.headers, func(h [2]string) bool { return h[0] == "origin" }))
 	if d.Policy >= 0 && (!d.Allowed || d.WouldReject) {
 		if e, none := requestFix(c.JSON, &d, er); none != "" {
 			fmt.Fprintf(stdout, "fix: %s\n", none)

@@ -65,7 +65,7 @@ func TestExplain(t *testing.T) {
 		{"no Origin", []string{"-config", cfgs["basic"]}, exitOK,
 			[]string{"kind: no_origin", "allowed: yes", "  (none)\n", "Origin is merged into the upstream's Vary"}, nil},
 		{"no policy applies", []string{"-config", cfgs["routes"], "-host", "other.example.com", "-origin", app}, exitOK,
-			[]string{"policy: none", "action: pass the request and its response untouched"}, nil},
+			[]string{"policy: none", "counter: wasmcustom.cors.no_policy (Prometheus: cors_no_policy)\n", "action: pass the request and its response untouched"}, nil},
 		{"policy chosen by host", []string{"-config", cfgs["routes"], "-host", "admin.example.com", "-origin", "https://admin-ui.example.com"}, exitOK,
 			[]string{"policy: admin (policies[1])", "access-control-allow-credentials: true"}, nil},
 		{"pseudo-header through -header", []string{"-config", cfgs["routes"], "-header", ":authority: admin.example.com"}, exitOK,
