@@ -88,7 +88,7 @@ func subdomainReach(op originPattern) string {
 	if len(hosts) == 0 {
 		return ""
 	}
-	w := hosts[0]
+	w := hosts[0].host
 	if ps := publicSuffix(w); ps != w && strings.HasSuffix(ps, "."+op.host) {
 		return "wildcard over a domain with a public suffix below it: anyone can create a site under " + ps + example(origin(w)) +
 			": name your own site under it, as in " + Quote(origin("*.mysite."+ps))

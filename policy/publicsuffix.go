@@ -72,15 +72,20 @@ func outside(domain, host string) bool {
 	return registrableDomain(host) != registrableDomain(domain)
 }
 
+// foreignHost is a host under a written domain that lies outside its
+// registrable domain, and the name (root) at or under which every host does.
+type foreignHost struct{ host, root string }
+
 // foreignHosts lists hosts under domain that lie outside its registrable
-// domain, one or more per rule of the list below domain, fewest labels first:
-// site + "." + S for a plain rule S; site + "." + L + "." + X for a wildcard
-// rule *.X, for each label L of free that the list does not make an exception
-// (L.X is then a public suffix, and site.L.X a site anyone can own); E itself
-// for an exception rule !E, last. Empty when the list has no rule below domain.
-// The caller checks that its pattern matches the host.
-func foreignHosts(domain, site string, free []string) []string {
-	var out []string
+// domain, one or more per rule of the list below domain: site.S under a plain
+// rule S (root S); site.L.X under a wildcard rule *.X, for each label L of
+// free that the list does not make an exception (root L.X, a public suffix);
+// E itself for an exception rule !E (root E, another registrable domain).
+// Fewest labels first, exceptions last (their domain has a known owner, such
+// as the city of Kawasaki for city.kawasaki.jp). Empty when the list has no
+// rule below domain. The caller checks that its pattern matches the host.
+func foreignHosts(domain, site string, free []string) []foreignHost {
+	var out []foreignHost
 	prefix := reverseLabels(domain) + "."
 	for i := ruleIndex(prefix); i < len(suffixRules); {
 		key, next := suffixRuleAt(i)
@@ -90,25 +95,26 @@ func foreignHosts(domain, site string, free []string) []string {
 		i = next
 		switch {
 		case strings.HasSuffix(key, "!"):
-			out = append(out, reverseLabels(key[:len(key)-1]))
+			e := reverseLabels(key[:len(key)-1])
+			out = append(out, foreignHost{e, e})
 		case strings.HasSuffix(key, ".*"):
 			parent := key[:len(key)-2]
 			for _, l := range free {
 				if !hasSuffixRule(parent + "." + l + "!") {
-					out = append(out, site+"."+l+"."+reverseLabels(parent))
+					root := l + "." + reverseLabels(parent)
+					out = append(out, foreignHost{site + "." + root, root})
 				}
 			}
 		default:
-			out = append(out, site+"."+reverseLabels(key))
+			root := reverseLabels(key)
+			out = append(out, foreignHost{site + "." + root, root})
 		}
 	}
-	// Fewest labels first, and exceptions (a registrable domain, but of a known
-	// party such as city.kawasaki.jp) after the sites anyone can create.
-	rank := func(host string) int {
-		if hasSuffixRule(reverseLabels(host) + "!") {
+	rank := func(f foreignHost) int {
+		if f.host == f.root {
 			return 1 << 10
 		}
-		return strings.Count(host, ".")
+		return strings.Count(f.host, ".")
 	}
 	sort.SliceStable(out, func(a, b int) bool { return rank(out[a]) < rank(out[b]) })
 	return out

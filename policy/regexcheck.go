@@ -106,9 +106,9 @@ type regexChecker struct {
 	credentials    bool // credentials without dangerously_allow_insecure_origins
 	topAlternation bool
 	pieces         map[*syntax.Regexp]*syntax.Prog
-	foreign        map[string][]string // foreignHosts, per domain and labels
-	budget         int                 // bytes of trial origins left (times weight); below 0: too complex
-	weight         int                 // cost of one byte of trial origin, growing with the regex's length
+	foreign        map[string][]foreignHost // foreignHosts, per domain and labels
+	budget         int                      // bytes of trial origins left (times weight); below 0: too complex
+	weight         int                      // cost of one byte of trial origin, growing with the regex's length
 }
 
 // sequence returns why one expanded case of the regex is unsafe, or "".
@@ -294,12 +294,13 @@ func (rc *regexChecker) host(atoms []atom, h *hostShape) string {
 
 // underSuffix looks for an origin the sequence matches whose host lies under
 // domain but outside its registrable domain (evil.s3.amazonaws.com for
-// .*\.amazonaws\.com, a.x.r.appspot.com for [a-z]+\.[a-z]+\.r\.appspot\.com):
+// .*\.amazonaws\.com, a.evil.r.appspot.com for [a-z]+\.[a-z]+\.r\.appspot\.com):
 // the open piece is filled with what each host of foreignHosts needs in front
-// of the literal tail, cut at each label, and the origin is kept only when the
-// regex matches it and its host is outside. The labels a wildcard rule leaves
-// open are tried in the shapes the host's pieces accept (letters, digits,
-// both, a hyphen, and each piece's own shortest string).
+// of the literal tail, cut at each label, and the origin is kept only when its
+// host is at or under the host's root, the regex matches it, and the host is
+// outside. The labels a wildcard rule leaves open are tried in the shapes the
+// host's pieces accept (letters, digits, both, a hyphen, and each piece's own
+// shortest string).
 func (rc *regexChecker) underSuffix(atoms []atom, h *hostShape, domain string) string {
 	open := &atoms[h.open]
 	labels := []string{"evil", "x", "0", "x0", "0x", "x-0"}
@@ -315,25 +316,40 @@ func (rc *regexChecker) underSuffix(atoms []atom, h *hostShape, domain string) s
 	if !ok {
 		hosts = foreignHosts(domain, "evil", labels)
 		if rc.foreign == nil {
-			rc.foreign = map[string][]string{}
+			rc.foreign = map[string][]foreignHost{}
 		}
 		rc.foreign[cacheKey] = hosts
 	}
-	for _, host := range hosts {
-		if !strings.HasSuffix(host, h.tail) {
+	front := rc.fill(atoms[h.from:h.open], -1, "") // the host left of the open piece, as fill spells it
+	tried := map[string]bool{}
+	for _, f := range hosts {
+		// Looking at a host costs a few units: a regex with hundreds of cases
+		// over amazonaws.com (hundreds of rules below it) stays bounded.
+		if rc.budget -= 4; rc.budget < 0 {
+			return ""
+		}
+		if !strings.HasSuffix(f.host, h.tail) {
 			continue
 		}
-		need := host[:len(host)-len(h.tail)]
+		need := f.host[:len(f.host)-len(h.tail)]
 		for i := 0; i < len(need); i++ {
 			if i > 0 && need[i-1] != '.' && need[i] != '.' {
-				continue
-			}
-			if rc.budget < 0 {
-				return ""
+				if d := strings.IndexByte(need[i:], '.'); d > 0 {
+					i += d - 1 // on to the next dot
+					continue
+				}
+				break
 			}
 			c := need[i:]
-			if !open.chars.hasAll(c) {
-				continue // cheap: a character the piece can never produce
+			if tried[c] || !open.chars.hasAll(c) {
+				continue // cheap: tried already, or a character the piece can never produce
+			}
+			if host := front + c + h.tail; host != f.root && !strings.HasSuffix(host, "."+f.root) {
+				continue // cheap: this fill does not reach the root
+			}
+			tried[c] = true
+			if rc.budget < 0 {
+				return ""
 			}
 			rc.budget -= len(atoms) // filling in a sequence costs too
 			if !rc.accepts(open, c) {

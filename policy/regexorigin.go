@@ -65,15 +65,17 @@ func (rc *regexChecker) optionalJoined(atoms []atom, h *hostShape) string {
 // canMatch reports whether an anchored sequence may match an origin the
 // matcher lets regexes see (splitOrigin: lowercase scheme://host[:port]). It
 // is exact for a sequence without pieces and errs towards true otherwise:
-// false only when no origin the pieces fill in is matched and nothing can
-// spell the "://" every origin has.
+// false only when the string fill spells is no such origin and nothing can
+// spell the "://" every origin has. The regex matches what fill spells (each
+// piece is filled with a string it accepts), so no match is run.
 func (rc *regexChecker) canMatch(atoms []atom) bool {
 	fixed := true
 	for i := range atoms {
 		fixed = fixed && atoms[i].node == nil
 	}
-	if ok := rc.allows(rc.fill(atoms, -1, "")); ok || fixed {
-		return ok
+	w := rc.fill(atoms, -1, "")
+	if _, _, _, ok := splitOrigin(w); ok && len(w) <= MaxOriginBytes || fixed {
+		return ok && len(w) <= MaxOriginBytes
 	}
 	colon, slash := false, false
 	for i := range atoms {
