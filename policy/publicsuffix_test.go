@@ -156,3 +156,44 @@ func namedOrigin(reason string) string {
 	}
 	return strings.Trim(m[1], `"`)
 }
+
+// foreignHosts picks labels the list does not make exceptions (city is one
+// under *.kawasaki.jp), lists sites anyone can create before an exception's
+// domain, and every host it names is outside the written domain by x/net.
+func TestForeignHosts(t *testing.T) {
+	cases := []struct {
+		name, domain string
+		free         []string
+		first, last  string // "" for none
+	}{
+		{"plain rules below", "amazonaws.com", []string{"x"}, "evil.s3.amazonaws.com", ""},
+		{"wildcard rule below", "r.appspot.com", []string{"x"}, "evil.x.r.appspot.com", "evil.x.r.appspot.com"},
+		{"wildcard rule at the domain, exception label skipped", "kawasaki.jp", []string{"city", "x"}, "evil.x.kawasaki.jp", "city.kawasaki.jp"},
+		{"nothing below", "example.com", []string{"x"}, "", ""},
+		{"under an exception", "city.kawasaki.jp", []string{"x"}, "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			hosts := foreignHosts(c.domain, "evil", c.free)
+			if c.first == "" {
+				if len(hosts) != 0 {
+					t.Fatalf("got %v, want none", hosts)
+				}
+				return
+			}
+			if len(hosts) == 0 || hosts[0].host != c.first || c.last != "" && hosts[len(hosts)-1].host != c.last {
+				t.Fatalf("got %v, want %s first and %s last", hosts, c.first, c.last)
+			}
+			own, _ := publicsuffix.EffectiveTLDPlusOne(c.domain)
+			for _, f := range hosts {
+				got, err := publicsuffix.EffectiveTLDPlusOne(f.host)
+				if !outside(c.domain, f.host) || err == nil && got == own || !strings.HasSuffix("."+f.host, "."+f.root) {
+					t.Errorf("%s (root %s): registrable domain %q, the written domain's %q", f.host, f.root, got, own)
+				}
+				if f.host != f.root && strings.Contains(f.host, ".city.kawasaki.jp") {
+					t.Errorf("%s uses an exception's label as a wildcard's open label", f.host)
+				}
+			}
+		})
+	}
+}
