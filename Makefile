@@ -6,7 +6,7 @@ FUZZTIME  ?= 30s
 BENCHCOUNT ?= 6
 BENCHTIME ?= 300ms
 
-.PHONY: help build test check bench benchmarks-md fuzz run oci clean apicheck
+.PHONY: help build test check bench benchmarks-md fuzz run oci clean apicheck suffixes
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -80,6 +80,10 @@ oci: build ## OCI image layout with the plugin for Istio: build/oci
 push: build ## push the plugin's OCI image: make push IMAGE=registry.example.com/cors-wasm:v0.1.0 (docker login credentials)
 	@test -n "$(IMAGE)" || { echo "make push: set IMAGE, e.g. make push IMAGE=registry.example.com/cors-wasm:v0.1.0"; exit 2; }
 	$(GO) run ./deploy/oci -wasm $(WASM) -push $(IMAGE)
+
+suffixes: ## regenerate policy/suffixes_gen.go from the Public Suffix List of the golang.org/x/net version in go.mod
+	$(GO) generate ./policy
+	@head -5 policy/suffixes_gen.go | sed -n 's|^// ||p'
 
 clean: ## remove build outputs
 	rm -rf build

@@ -3,6 +3,7 @@ package policy
 import (
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -53,13 +54,16 @@ func checkOriginRegex(expr string, credentials, insecureOK bool) (*regexp.Regexp
 		if !ok {
 			continue // an anchor in the middle: this case can never match
 		}
+		if begin && end && !rc.canMatch(atoms) {
+			continue // this case spells no origin, so it grants none
+		}
 		matchable = true
 		if reason := rc.sequence(atoms, begin, end); reason != "" {
 			return nil, reason
 		}
 	}
-	if !matchable {
-		return nil, "can never match an origin (browsers send lowercase scheme://host[:port])"
+	if !matchable && rc.budget >= 0 {
+		return nil, rc.neverMatches()
 	}
 	if rc.budget < 0 {
 		return nil, "too complex to check (too many trial origins to verify): split it into several regexes"
@@ -102,9 +106,9 @@ type regexChecker struct {
 	credentials    bool // credentials without dangerously_allow_insecure_origins
 	topAlternation bool
 	pieces         map[*syntax.Regexp]*syntax.Prog
-	rulesUnder     map[string][]string // suffixRulesUnder, per domain
-	budget         int                 // bytes of trial origins left (times weight); below 0: too complex
-	weight         int                 // cost of one byte of trial origin, growing with the regex's length
+	foreign        map[string][]foreignHost // foreignHosts, per domain and labels
+	budget         int                      // bytes of trial origins left (times weight); below 0: too complex
+	weight         int                      // cost of one byte of trial origin, growing with the regex's length
 }
 
 // sequence returns why one expanded case of the regex is unsafe, or "".
@@ -120,6 +124,9 @@ func (rc *regexChecker) sequence(atoms []atom, begin, end bool) string {
 	}
 	h := readHost(atoms)
 	if reason := rc.host(atoms, &h); reason != "" {
+		return reason
+	}
+	if reason := rc.optionalJoined(atoms, &h); reason != "" {
 		return reason
 	}
 	if rc.credentials {
@@ -285,31 +292,71 @@ func (rc *regexChecker) host(atoms []atom, h *hostShape) string {
 		`: put \. in front of the domain, as in ^https://([a-z0-9-]+\.)*example\.com$`
 }
 
-// underSuffix looks for an origin the sequence matches whose host lies under a
-// public suffix below domain (evil.s3.amazonaws.com for .*\.amazonaws\.com):
-// its registrable domain is then not domain. It tries, for every such suffix,
-// the open piece filled with what the host needs in front of the literal tail.
+// underSuffix looks for an origin the sequence matches whose host lies under
+// domain but outside its registrable domain (evil.s3.amazonaws.com for
+// .*\.amazonaws\.com, a.evil.r.appspot.com for [a-z]+\.[a-z]+\.r\.appspot\.com):
+// the open piece is filled with what each host of foreignHosts needs in front
+// of the literal tail, cut at each label, and the origin is kept only when its
+// host is at or under the host's root, the regex matches it, and the host is
+// outside. The labels a wildcard rule leaves open are tried in the shapes the
+// host's pieces accept (letters, digits, both, a hyphen, and each piece's own
+// shortest string).
 func (rc *regexChecker) underSuffix(atoms []atom, h *hostShape, domain string) string {
-	rules, ok := rc.rulesUnder[domain]
-	if !ok {
-		rules = suffixRulesUnder(domain)
-		if rc.rulesUnder == nil {
-			rc.rulesUnder = map[string][]string{}
+	open := &atoms[h.open]
+	labels := []string{"evil", "x", "0", "x0", "0x", "x-0"}
+	for j := h.from; j < h.end; j++ {
+		if atoms[j].node != nil {
+			if l := rc.short(&atoms[j]); checkLabel(l) == "" && !slices.Contains(labels, l) {
+				labels = append(labels, l)
+			}
 		}
-		rc.rulesUnder[domain] = rules
 	}
-	for _, suffix := range rules {
-		host := "evil." + suffix
-		if !strings.HasSuffix(host, h.tail) {
+	cacheKey := domain + "/" + strings.Join(labels, ",")
+	hosts, ok := rc.foreign[cacheKey]
+	if !ok {
+		hosts = foreignHosts(domain, "evil", labels)
+		if rc.foreign == nil {
+			rc.foreign = map[string][]foreignHost{}
+		}
+		rc.foreign[cacheKey] = hosts
+	}
+	front := rc.fill(atoms[h.from:h.open], -1, "") // the host left of the open piece, as fill spells it
+	tried := map[string]bool{}
+	for _, f := range hosts {
+		// Looking at a host costs a few units: a regex with hundreds of cases
+		// over amazonaws.com (hundreds of rules below it) stays bounded.
+		if rc.budget -= 4; rc.budget < 0 {
+			return ""
+		}
+		if !strings.HasSuffix(f.host, h.tail) {
 			continue
 		}
-		need := host[:len(host)-len(h.tail)]
+		need := f.host[:len(f.host)-len(h.tail)]
 		for i := 0; i < len(need); i++ {
 			if i > 0 && need[i-1] != '.' && need[i] != '.' {
+				if d := strings.IndexByte(need[i:], '.'); d > 0 {
+					i += d - 1 // on to the next dot
+					continue
+				}
+				break
+			}
+			c := need[i:]
+			if tried[c] || !open.chars.hasAll(c) {
+				continue // cheap: tried already, or a character the piece can never produce
+			}
+			if host := front + c + h.tail; host != f.root && !strings.HasSuffix(host, "."+f.root) {
+				continue // cheap: this fill does not reach the root
+			}
+			tried[c] = true
+			if rc.budget < 0 {
+				return ""
+			}
+			rc.budget -= len(atoms) // filling in a sequence costs too
+			if !rc.accepts(open, c) {
 				continue
 			}
-			if w := rc.witness(atoms, h.open, []string{need[i:]}); w != "" {
-				if _, got, _, _ := splitOrigin(w); strings.HasSuffix(got, "."+suffix) {
+			if w := rc.fill(atoms, h.open, c); rc.allows(w) {
+				if _, got, _, _ := splitOrigin(w); outside(domain, got) {
 					return w
 				}
 			}
@@ -318,20 +365,14 @@ func (rc *regexChecker) underSuffix(atoms []atom, h *hostShape, domain string) s
 	return ""
 }
 
-// suffixRulesUnder lists the public suffixes strictly under domain, a wildcard
-// rule as one of its instances. Configure time only: a scan of the table.
-func suffixRulesUnder(domain string) []string {
-	var out []string
-	for _, rule := range publicSuffixRules {
-		if strings.HasPrefix(rule, "!") || !strings.HasSuffix(rule, "."+domain) {
-			continue
+// hasAll reports whether every byte of str is in s.
+func (s charSet) hasAll(str string) bool {
+	for i := 0; i < len(str); i++ {
+		if !s.has(str[i]) {
+			return false
 		}
-		if strings.HasPrefix(rule, "*.") {
-			rule = "x0" + rule[1:]
-		}
-		out = append(out, rule)
 	}
-	return out
+	return true
 }
 
 // literalOctets is the complete octets an IPv4 pattern starts with literally.

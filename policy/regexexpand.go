@@ -93,6 +93,9 @@ type atom struct {
 	chars   charSet        // characters it can produce
 	last    charSet        // characters it can end with
 	loneDot bool           // an unescaped "." not under a repetition
+	// optStart and optEnd mark the first and last character of a part the
+	// regex may leave out ((www)?, (www|)): see optionalJoined.
+	optStart, optEnd bool
 }
 
 // item is an atom or a text anchor (^ or $) inside an expanded sequence.
@@ -162,16 +165,24 @@ func (x *expander) seqs(re *syntax.Regexp) [][]item {
 		return out
 	case syntax.OpAlternate:
 		var out [][]item
+		optional := false
 		for _, sub := range re.Sub {
-			out = append(out, x.seqs(sub)...)
+			seqs := x.seqs(sub)
+			for _, seq := range seqs {
+				optional = optional || len(seq) == 0
+			}
+			out = append(out, seqs...)
 			if len(out) > maxSequences {
 				x.tooMany = true
 				return nil
 			}
 		}
+		if optional {
+			markOptional(out)
+		}
 		return out
 	case syntax.OpQuest:
-		return append([][]item{{}}, x.seqs(re.Sub[0])...)
+		return append([][]item{{}}, markOptional(x.seqs(re.Sub[0]))...)
 	case syntax.OpStar:
 		return append([][]item{{}}, x.repeated(re.Sub[0], 1, -1)...)
 	case syntax.OpPlus:
@@ -192,6 +203,17 @@ func (x *expander) seqs(re *syntax.Regexp) [][]item {
 	}
 	x.unsupported = "uses a construct the origin checker does not know"
 	return nil
+}
+
+// markOptional marks the ends of the sequences of a part the regex may leave out.
+func markOptional(seqs [][]item) [][]item {
+	for _, seq := range seqs {
+		if len(seq) > 0 {
+			seq[0].optStart = true
+			seq[len(seq)-1].optEnd = true
+		}
+	}
+	return seqs
 }
 
 // product is every sequence of a followed by one of b.
