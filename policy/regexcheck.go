@@ -43,7 +43,7 @@ func checkOriginRegex(expr string, credentials, insecureOK bool) (*regexp.Regexp
 	case x.tooMany:
 		return nil, "too complex to check (more than " + strconv.Itoa(maxSequences) + " alternative cases, or too long once they are spelled out): split it into several regexes"
 	}
-	rc := &regexChecker{re: re, credentials: credentials && !insecureOK, topAlternation: tree.Op == syntax.OpAlternate,
+	rc := &regexChecker{re: re, tree: tree, credentials: credentials && !insecureOK, topAlternation: tree.Op == syntax.OpAlternate,
 		budget: maxTrialBytes, weight: 1 + len(expr)/64}
 	matchable := false
 	for _, seq := range seqs {
@@ -106,6 +106,9 @@ type regexChecker struct {
 	credentials    bool // credentials without dangerously_allow_insecure_origins
 	topAlternation bool
 	pieces         map[*syntax.Regexp]*syntax.Prog
+	tree           *syntax.Regexp           // the parsed regex
+	prog           *reachProg               // its program, for reach; built on first use
+	reached        map[string]bool          // domains reach has searched under
 	foreign        map[string][]foreignHost // foreignHosts, per domain and labels
 	budget         int                      // bytes of trial origins left (times weight); below 0: too complex
 	weight         int                      // cost of one byte of trial origin, growing with the regex's length
@@ -265,7 +268,11 @@ func (rc *regexChecker) host(atoms []atom, h *hostShape) string {
 	if domain != "" && checkHost(domain, false) == "" && !isPublicSuffix(domain) {
 		// Every host is domain or under it, a registrable domain written in full,
 		// unless a public suffix lies under it (s3.amazonaws.com under amazonaws.com).
-		if w := rc.underSuffix(atoms, h, domain); w != "" {
+		w := rc.underSuffix(atoms, h, domain)
+		if w == "" && rc.budget >= 0 {
+			w = rc.reach(domain)
+		}
+		if w != "" {
 			return "spreads over a public suffix under " + strconv.Quote(domain) + ", where anyone can create a site" + example(w) +
 				": name your own site under it"
 		}
@@ -616,4 +623,36 @@ func exampleAfterComma(w string) string {
 		return ""
 	}
 	return ", e.g. " + Quote(w)
+}
+
+// reach is the exhaustive search behind underSuffix's trial origins: an origin
+// the whole regex matches whose host lies outside domain's registrable domain
+// through a rule of the list below it (regexreach.go), or "". Each domain is
+// searched once per regex.
+func (rc *regexChecker) reach(domain string) string {
+	if rc.reached[domain] {
+		return ""
+	}
+	if rc.reached == nil {
+		rc.reached = map[string]bool{}
+	}
+	rc.reached[domain] = true
+	if rc.prog == nil {
+		prog, err := syntax.Compile(rc.tree.Simplify())
+		if err != nil {
+			return ""
+		}
+		rc.prog = newReachProg(prog)
+		rc.budget -= len(prog.Inst) * len(reachAlphabet)
+	}
+	units := rc.budget / rc.weight
+	w := foreignMatch(rc.prog, newReachTrie(domain), &units)
+	rc.budget = units * rc.weight
+	if w == "" || !rc.allows(w) {
+		return ""
+	}
+	if _, host, _, _ := splitOrigin(w); !outside(domain, host) {
+		return ""
+	}
+	return w
 }
