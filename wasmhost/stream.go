@@ -14,6 +14,16 @@ const (
 	ActionPause    Action = 1
 )
 
+func (a Action) String() string {
+	switch a {
+	case ActionContinue:
+		return "continue"
+	case ActionPause:
+		return "pause"
+	}
+	return "action" + itoa(uint32(a))
+}
+
 // LocalReply is a response the plugin sent with proxy_send_local_response.
 type LocalReply struct {
 	Status  uint32
@@ -165,10 +175,9 @@ func (s *Stream) ResponseHeaders(lines [][2]string, endOfStream bool) (Action, e
 	return Action(r), err
 }
 
-// Counted returns the names of the counters the plugin incremented while
-// running this stream's callbacks, in order: a dev proxy's access log can say
-// what the plugin decided without parsing its logs.
-func (s *Stream) Counted() []string {
+// counters returns the names of the counters the plugin incremented while
+// running this stream's callbacks, in order (AccessEntry.Counters).
+func (s *Stream) counters() []string {
 	names := make([]string, len(s.counted))
 	for i, m := range s.counted {
 		names[i] = m.Name
