@@ -365,13 +365,13 @@ func proxyGetProperty(ctx context.Context, _ api.Module, stack []uint64) {
 // Defining a name again gives a new id for the same metric.
 func proxyDefineMetric(ctx context.Context, _ api.Module, stack []uint64) {
 	vm := enter(ctx, "proxy_define_metric")
-	t := MetricType(stack[0])
+	t := metricType(stack[0])
 	name, ok := vm.readString(stack[1], stack[2])
 	if !ok {
 		stack[0] = statusInvalidMemory
 		return
 	}
-	if t > Histogram {
+	if t > metricHistogram {
 		stack[0] = statusBadArgument
 		return
 	}
@@ -385,9 +385,9 @@ func proxyDefineMetric(ctx context.Context, _ api.Module, stack []uint64) {
 }
 
 // metric finds an id's metric from the type in its low bits.
-func (vm *VM) metric(id uint64) (*Metric, MetricType) {
-	t := MetricType(id & 3)
-	if t > Histogram {
+func (vm *VM) metric(id uint64) (*metric, metricType) {
+	t := metricType(id & 3)
+	if t > metricHistogram {
 		return nil, t
 	}
 	i := id >> 2
@@ -404,15 +404,15 @@ func proxyIncrementMetric(ctx context.Context, _ api.Module, stack []uint64) {
 	m, t := vm.metric(stack[0])
 	delta := int64(stack[1])
 	switch {
-	case t == Histogram || t > Histogram:
+	case t == metricHistogram || t > metricHistogram:
 		stack[0] = statusBadArgument
 	case m == nil:
 		stack[0] = statusNotFound
-	case t == Counter && delta <= 0:
+	case t == metricCounter && delta <= 0:
 		stack[0] = statusBadArgument
 	default:
 		m.value.Add(delta)
-		if vm.cur != nil && t == Counter {
+		if vm.cur != nil && t == metricCounter {
 			vm.cur.counted = append(vm.cur.counted, m)
 		}
 		stack[0] = statusOK
@@ -428,9 +428,9 @@ func proxyRecordMetric(ctx context.Context, _ api.Module, stack []uint64) {
 	case m == nil:
 		stack[0] = statusNotFound
 		return
-	case t == Counter:
+	case t == metricCounter:
 		m.value.Add(int64(stack[1]))
-	case t == Gauge:
+	case t == metricGauge:
 		m.value.Store(int64(stack[1]))
 	default:
 		m.value.Add(int64(stack[1]))
@@ -444,14 +444,14 @@ func proxyGetMetric(ctx context.Context, _ api.Module, stack []uint64) {
 	vm := enter(ctx, "proxy_get_metric")
 	m, t := vm.metric(stack[0])
 	switch {
-	case t >= Histogram:
+	case t >= metricHistogram:
 		stack[0] = statusBadArgument
 		return
 	case m == nil:
 		stack[0] = statusNotFound
 		return
 	}
-	if !vm.mem.WriteUint64Le(uint32(stack[1]), uint64(m.Value())) {
+	if !vm.mem.WriteUint64Le(uint32(stack[1]), uint64(m.value.Load())) {
 		stack[0] = statusInvalidMemory
 		return
 	}

@@ -26,9 +26,6 @@ const (
 	ProfileEnvoy133
 )
 
-// ProfilePollOneoff is the former name of ProfileCurrent.
-const ProfilePollOneoff = ProfileCurrent
-
 func (p Profile) String() string {
 	if p == ProfileEnvoy133 {
 		return "envoy-1.33"

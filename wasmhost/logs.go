@@ -64,9 +64,6 @@ func (l *Logs) SetSink(fn func(LogLine)) {
 	l.mu.Unlock()
 }
 
-// Level is the level plugins see from proxy_get_log_level.
-func (l *Logs) Level() Level { return l.level }
-
 func (l *Logs) add(level Level, msg string) {
 	if level < l.level {
 		return

@@ -57,7 +57,7 @@ type Stream struct {
 	responding bool
 	direct     bool // the local reply replaces the response without filters
 	detailsB   []byte
-	counted    []*Metric // counters the plugin incremented in this stream's callbacks
+	counted    []*metric // counters the plugin incremented in this stream's callbacks
 }
 
 // NewStream starts a stream; it reuses finished streams.
@@ -180,7 +180,7 @@ func (s *Stream) ResponseHeaders(lines [][2]string, endOfStream bool) (Action, e
 func (s *Stream) counters() []string {
 	names := make([]string, len(s.counted))
 	for i, m := range s.counted {
-		names[i] = m.Name
+		names[i] = m.name
 	}
 	return names
 }

@@ -59,7 +59,7 @@ type VM struct {
 	root     uint32                // the root new streams are created under
 	free     []*Stream
 	nextID   uint32
-	ids      [3][]*Metric // this VM's metrics by type, id>>2 - 1
+	ids      [3][]*metric // this VM's metrics by type, id>>2 - 1
 	alloc    api.Function
 	exports  exports
 	stack    [8]uint64
