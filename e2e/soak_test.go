@@ -20,6 +20,9 @@ const (
 // the older host profile, whose poll_oneoff answers ENOSYS: the one where a
 // Go runtime that ever starts its network poller dies (RATIONALE.md).
 func TestSoakMillionStreams(t *testing.T) {
+	if testing.Short() {
+		t.Skip("soak: skipped with -short (make test runs it)")
+	}
 	vm, err := pluginModuleFor(t, wasmhost.ProfileEnvoy133).NewVM(context.Background(), wasmhost.VMConfig{PluginConfig: []byte(policytest.Configs["basic"])})
 	if err != nil {
 		t.Fatal(err)
