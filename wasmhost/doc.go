@@ -78,7 +78,8 @@
 //   - fd_seek does not log (Envoy logs it at trace level).
 //
 // Layout: engine.go compiles modules; vm.go is one instance; reconfigure.go
-// its root contexts; abi.go the env host calls; restricted.go the restricted
+// its root contexts; abi.go the env host calls (abi_headers.go and
+// abi_metrics.go those on header maps and metrics); restricted.go the restricted
 // phases; wasi.go the WASI functions; stream.go one HTTP stream; headers.go
 // and inline.go header maps; metrics.go and logs.go what tests observe;
 // pool.go VMs per worker; http.go the HTTP front. The exported API is the
