@@ -88,6 +88,8 @@ type streamState struct {
 	details string
 }
 
+// ServeHTTP runs one stream: the request phase, a local reply or the
+// upstream, the response phase, then the end of the stream and AccessLog.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &statusWriter{ResponseWriter: w}

@@ -14,6 +14,7 @@ const (
 	ActionPause    Action = 1
 )
 
+// String is "continue" or "pause".
 func (a Action) String() string {
 	switch a {
 	case ActionContinue:

@@ -89,6 +89,8 @@ type ConfigError struct {
 	Logs []LogLine
 }
 
+// Error says the configuration was refused, with the plugin's warning and
+// worse log lines.
 func (e *ConfigError) Error() string {
 	var b strings.Builder
 	b.WriteString("wasmhost: the plugin refused its configuration")
