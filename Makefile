@@ -6,7 +6,7 @@ FUZZTIME  ?= 30s
 BENCHCOUNT ?= 6
 BENCHTIME ?= 300ms
 
-.PHONY: help build test check bench benchmarks-md fuzz run oci clean apicheck suffixes
+.PHONY: help build test short lint check bench benchmarks-md fuzz run oci clean apicheck suffixes
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -29,12 +29,16 @@ apicheck: ## modules of their own: Envoy Gateway manifests and the importer's Se
 	cd deploy/envoy-gateway/apicheck && $(GO) vet ./... && $(GO) test -count=1 ./...
 	cd deploy/envoy-api-floor && $(GO) vet ./... && $(GO) test -count=1 ./...
 
-check: ## gofmt, go vet, go mod tidy (must leave a clean tree), then every test
+short: ## the fast inner loop: go test -short ./... (skips the soaks, the GOGC=1 stress and the V8 agreement check)
+	$(GO) test -short ./...
+
+lint: ## gofmt, go vet, go mod tidy (must leave go.mod and go.sum unchanged)
 	@test -z "$$(gofmt -l $$(git ls-files '*.go') 2>/dev/null)" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
 	$(GO) vet ./...
 	$(GO) mod tidy
 	@git diff --exit-code -- go.mod go.sum || { echo "go mod tidy changed go.mod/go.sum: commit the result"; exit 1; }
-	$(MAKE) test
+
+check: lint test ## lint, then every test (what .ci/run runs)
 
 bench: build ## benchmarks in wazero and (with node) V8 -> build/bench-all.txt, build/benchstat.txt, build/BENCHMARKS.md
 	@mkdir -p build/v8

@@ -78,7 +78,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch o.profile {
 	case "envoy-1.33":
 	case "envoy-latest":
-		profile = wasmhost.ProfilePollOneoff
+		profile = wasmhost.ProfileCurrent
 	default:
 		fmt.Fprintf(stderr, "devproxy: -wasi %q: want envoy-1.33 or envoy-latest\n", o.profile)
 		return 2
@@ -199,9 +199,9 @@ func cacheDir() string {
 // hostile Origin cannot forge log lines.
 func accessLine(e wasmhost.AccessEntry) string {
 	origin := "-"
-	if e.Origin != "" {
-		origin = fmt.Sprintf("%q", e.Origin)
+	if o := e.Request.Header.Get("Origin"); o != "" {
+		origin = fmt.Sprintf("%q", o)
 	}
 	return fmt.Sprintf("%s %s %q origin=%s status=%d cors=%s %s",
-		time.Now().Format("15:04:05.000"), e.Method, e.Path, origin, e.Status, outcome(e), e.Duration.Round(time.Microsecond))
+		time.Now().Format("15:04:05.000"), e.Request.Method, e.Request.URL.RequestURI(), origin, e.Status, outcome(e), e.Duration.Round(time.Microsecond))
 }
