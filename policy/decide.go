@@ -214,7 +214,7 @@ func checkMethod(p *compiledPolicy, m string) Detail {
 	if isSafelistedMethod(m) {
 		return DetailNone
 	}
-	if Equal(m, "CONNECT") || Equal(m, "TRACE") || Equal(m, "TRACK") {
+	if isForbiddenMethod(m) {
 		return DetailMethodForbidden
 	}
 	if p.anyMethod {
