@@ -6,7 +6,7 @@ FUZZTIME  ?= 30s
 BENCHCOUNT ?= 6
 BENCHTIME ?= 300ms
 
-.PHONY: help build test check bench benchmarks-md fuzz run oci clean apicheck
+.PHONY: help build test short lint check bench benchmarks-md fuzz run oci clean apicheck suffixes
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -18,22 +18,27 @@ $(WASM): go.mod go.sum $(shell find . -name '*.go' -not -path './build/*' -not -
 	GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -trimpath -ldflags='-s -w' -o $(WASM) $(WASM_MAIN)
 	@echo "built $(WASM): $$(wc -c < $(WASM)) bytes"
 
-test: build ## every test: unit, fuzz seeds, plugin, e2e, browser, deployment files; prints a SKIP line for each skipped suite
+test: build ## every test: unit, fuzz seeds, plugin, e2e, browser, deployment files, corsctl test on the example; prints a SKIP line for each skipped suite
 	@rm -f build/skipped.txt
 	CORS_WASM_SKIP_REPORT=$(CURDIR)/build/skipped.txt $(GO) test -count=1 ./...; status=$$?; \
 		$(MAKE) --no-print-directory apicheck || status=1; \
+		$(MAKE) --no-print-directory corsctl && build/corsctl test examples/config.test.json || status=1; \
 		if [ -s build/skipped.txt ]; then sort -u build/skipped.txt; fi; exit $$status
 
 apicheck: ## modules of their own: Envoy Gateway manifests and the importer's SecurityPolicy against Envoy Gateway's types; envoy.yaml against the Envoy 1.32 API
 	cd deploy/envoy-gateway/apicheck && $(GO) vet ./... && $(GO) test -count=1 ./...
 	cd deploy/envoy-api-floor && $(GO) vet ./... && $(GO) test -count=1 ./...
 
-check: ## gofmt, go vet, go mod tidy (must leave a clean tree), then every test
+short: ## the fast inner loop: go test -short ./... (skips the soaks, the GOGC=1 stress and the V8 agreement check)
+	$(GO) test -short ./...
+
+lint: ## gofmt, go vet, go mod tidy (must leave go.mod and go.sum unchanged)
 	@test -z "$$(gofmt -l $$(git ls-files '*.go') 2>/dev/null)" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
 	$(GO) vet ./...
 	$(GO) mod tidy
 	@git diff --exit-code -- go.mod go.sum || { echo "go mod tidy changed go.mod/go.sum: commit the result"; exit 1; }
-	$(MAKE) test
+
+check: lint test ## lint, then every test (what .ci/run runs)
 
 bench: build ## benchmarks in wazero and (with node) V8 -> build/bench-all.txt, build/benchstat.txt, build/BENCHMARKS.md
 	@mkdir -p build/v8
@@ -79,6 +84,10 @@ oci: build ## OCI image layout with the plugin for Istio: build/oci
 push: build ## push the plugin's OCI image: make push IMAGE=registry.example.com/cors-wasm:v0.1.0 (docker login credentials)
 	@test -n "$(IMAGE)" || { echo "make push: set IMAGE, e.g. make push IMAGE=registry.example.com/cors-wasm:v0.1.0"; exit 2; }
 	$(GO) run ./deploy/oci -wasm $(WASM) -push $(IMAGE)
+
+suffixes: ## regenerate policy/suffixes_gen.go from the Public Suffix List of the golang.org/x/net version in go.mod
+	$(GO) generate ./policy
+	@head -5 policy/suffixes_gen.go | sed -n 's|^// ||p'
 
 clean: ## remove build outputs
 	rm -rf build

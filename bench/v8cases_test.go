@@ -60,6 +60,9 @@ func TestWriteV8Cases(t *testing.T) {
 // timing): the JS host must give every case the answer and the host calls
 // the wasmhost run gave.
 func TestV8AgreesWithWazero(t *testing.T) {
+	if testing.Short() {
+		t.Skip("V8 agreement check (every case through node): skipped with -short (make test runs it)")
+	}
 	node, err := exec.LookPath("node")
 	if err != nil {
 		skipreport.Skip(t, "SKIP: V8 agreement check (bench/v8cases_test.go): node not found on PATH; install Node.js to check the V8 benchmark's host against wasmhost")

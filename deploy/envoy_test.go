@@ -18,7 +18,7 @@ import (
 	"google.golang.org/protobuf/types/known/wrapperspb"
 	"sigs.k8s.io/yaml"
 
-	"github.com/cors-wasm/cors-wasm/deploy/embedded"
+	"github.com/cors-wasm/cors-wasm/internal/configfile"
 	"github.com/cors-wasm/cors-wasm/policy"
 )
 
@@ -222,13 +222,13 @@ func (ps *problems) checkCluster(bs *bootstrapv3.Bootstrap) {
 // checkEmbeddedFinder: corsctl's gjson walk must find exactly the
 // configuration the typed walk found.
 func (ps *problems) checkEmbeddedFinder(data []byte) {
-	kind, found, err := embedded.Find(data)
-	if err != nil || kind != embedded.KindEnvoy || len(found) != 1 {
-		ps.add("embedded.Find: kind %v, %d configurations, error %v; want one in an Envoy bootstrap", kind, len(found), err)
+	kind, found, err := configfile.Find(data)
+	if err != nil || kind != configfile.KindEnvoy || len(found) != 1 {
+		ps.add("configfile.Find: kind %v, %d configurations, error %v; want one in an Envoy bootstrap", kind, len(found), err)
 		return
 	}
 	if _, err := policy.Load(found[0].JSON); err != nil {
-		ps.add("embedded.Find's configuration at %s refused:\n%v", found[0].Where, err)
+		ps.add("configfile.Find's configuration at %s refused:\n%v", found[0].Where, err)
 	}
 }
 

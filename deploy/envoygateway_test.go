@@ -3,6 +3,7 @@ package deploy_test
 import (
 	"bytes"
 	"encoding/json"
+	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -20,10 +21,10 @@ import (
 // deploy/envoy-gateway/apicheck, a separate module (RATIONALE.md: its
 // dependency weight stays out of this go.mod).
 const (
-	egGatewayFile    = "envoy-gateway/gateway.yaml"
-	egRouteFile      = "envoy-gateway/httproute.yaml"
-	egExtensionFile  = "envoy-gateway/extensionpolicy.yaml"
-	egExtensionHTTP  = "envoy-gateway/extensionpolicy-http.yaml"
+	egGatewayFile    = "envoy-gateway/oci/gateway.yaml"
+	egRouteFile      = "envoy-gateway/oci/httproute.yaml"
+	egExtensionFile  = "envoy-gateway/oci/extensionpolicy.yaml"
+	egExtensionHTTP  = "envoy-gateway/http/extensionpolicy.yaml"
 	egImage          = "registry.example.com/cors-wasm:v0.1.0"
 	egWasmFilter     = "envoy.filters.http.wasm"
 	egFirstAuthnName = "envoy.filters.http.ext_authz"
@@ -144,6 +145,8 @@ func egProblems(files map[string][]byte) []string {
 				m.proxies = append(m.proxies, h)
 			case "EnvoyExtensionPolicy":
 				m.extensions[name] = append(m.extensions[name], h)
+			case "Namespace", "Deployment", "Service":
+				// unit_test.go checks them with the rest of the unit.
 			default:
 				ps.add("%s: unexpected kind %q", name, h.Kind)
 			}
@@ -245,17 +248,18 @@ func checkExtension(ps *problems, file string, e egObject, routes []gwv1.HTTPRou
 	}
 }
 
-func egFiles(t *testing.T) map[string][]byte {
-	files := map[string][]byte{}
-	for _, f := range []string{egGatewayFile, egRouteFile, egExtensionFile, egExtensionHTTP} {
-		files[f] = readFile(t, f)
-	}
-	return files
+// egFiles is the unit that holds file.
+func egFiles(t *testing.T, file string) map[string][]byte {
+	return readUnit(t, path.Dir(file))
 }
 
 func TestEnvoyGatewayManifests(t *testing.T) {
-	for _, p := range egProblems(egFiles(t)) {
-		t.Error(p)
+	for _, dir := range []string{path.Dir(egExtensionFile), path.Dir(egExtensionHTTP)} {
+		t.Run(dir, func(t *testing.T) {
+			for _, p := range egProblems(readUnit(t, dir)) {
+				t.Error(p)
+			}
+		})
 	}
 }
 
@@ -278,7 +282,7 @@ func TestEnvoyGatewayChecksCatchMistakes(t *testing.T) {
 		},
 	} {
 		runMutations(t, readFile(t, file), muts, func(bad []byte) []string {
-			files := egFiles(t)
+			files := egFiles(t, file)
 			files[file] = bad
 			return egProblems(files)
 		})

@@ -1,5 +1,5 @@
 // Package deploy_test checks the deployment files (envoy.yaml,
-// docker-compose.yaml, deploy/istio/wasmplugin.yaml), the README snippets
+// docker-compose.yaml, deploy/istio, deploy/envoy-gateway), the README snippets
 // that show them, and config.schema.json, against Envoy's and Istio's own API
 // types and against package policy. No Envoy or Kubernetes is needed.
 package deploy_test
@@ -17,9 +17,9 @@ import (
 const (
 	envoyFile   = "../envoy.yaml"
 	composeFile = "../docker-compose.yaml"
-	istioFile   = "istio/wasmplugin.yaml"
+	istioFile   = "istio/sidecar/wasmplugin.yaml"
 	// istioGatewayFile attaches the plugin to a Gateway by targetRefs.
-	istioGatewayFile = "istio/wasmplugin-gateway.yaml"
+	istioGatewayFile = "istio/gateway/wasmplugin.yaml"
 	readmeFile       = "../README.md"
 	schemaFile       = "../config.schema.json"
 	builtWasm        = "build/cors.wasm" // as the Makefile names it, from the repository root

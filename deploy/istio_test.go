@@ -11,7 +11,7 @@ import (
 	typev1beta1 "istio.io/api/type/v1beta1"
 	"sigs.k8s.io/yaml"
 
-	"github.com/cors-wasm/cors-wasm/deploy/embedded"
+	"github.com/cors-wasm/cors-wasm/internal/configfile"
 	"github.com/cors-wasm/cors-wasm/policy"
 )
 
@@ -118,9 +118,9 @@ func istioProblems(data []byte) []string {
 	if _, err := policy.Load(cfg); err != nil {
 		ps.add("spec.pluginConfig refused by policy.Load:\n%v", err)
 	}
-	kind, found, err := embedded.Find(data)
-	if err != nil || kind != embedded.KindIstio || len(found) != 1 || found[0].Where != "spec.pluginConfig" {
-		ps.add("embedded.Find: kind %v, %v, error %v; want spec.pluginConfig of an Istio WasmPlugin", kind, found, err)
+	kind, found, err := configfile.Find(data)
+	if err != nil || kind != configfile.KindKubernetes || len(found) != 1 || !strings.HasSuffix(found[0].Where, ": spec.pluginConfig") {
+		ps.add("configfile.Find: kind %v, %v, error %v; want spec.pluginConfig of a WasmPlugin", kind, found, err)
 	}
 	return ps
 }

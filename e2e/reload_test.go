@@ -83,6 +83,9 @@ func TestRequestsAcrossReloads(t *testing.T) {
 // Go heap, far below what a leak per reload would add) and no root context is
 // left behind.
 func TestSoakThousandReloads(t *testing.T) {
+	if testing.Short() {
+		t.Skip("soak: skipped with -short (make test runs it)")
+	}
 	configs := []string{bigConfig(10, 500), bigConfig(5, 10), bigConfig(10, 500)}
 	vm, err := pluginModule(t).NewVM(context.Background(), wasmhost.VMConfig{PluginConfig: []byte(configs[0])})
 	if err != nil {

@@ -44,6 +44,9 @@ func bigConfig(policies, origins int) string {
 // requests with large header maps, under
 // both host profiles; no restricted call may happen and nothing may trap.
 func TestNoRestrictedCallsUnderGCPressure(t *testing.T) {
+	if testing.Short() {
+		t.Skip("stress under GOGC=1: skipped with -short (make test runs it)")
+	}
 	configs := []struct {
 		json    string
 		origins int

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"strconv"
+	"strings"
 )
 
 // origins validates allow_origins and allow_origin_regexes into p.origins.
@@ -59,13 +60,40 @@ func (c *compiler) origins(pc *PolicyConfig, path string, p *compiledPolicy) {
 // originPolicyReason checks a well-formed pattern against the policy's other
 // settings (cors-rules.md "Misconfigurations a config check must refuse").
 func (c *compiler) originPolicyReason(op originPattern, pc *PolicyConfig) string {
-	if op.sub && op.host != "localhost" && isPublicSuffix(op.host) {
-		return "wildcard over a public suffix: it would allow sites run by anyone under " + op.host
+	if op.sub && op.host != "localhost" {
+		if reason := subdomainReach(op); reason != "" {
+			return reason
+		}
 	}
 	if pc.AllowCredentials && op.scheme == "http" && !pc.DangerouslyAllowInsecureOrigins && !isLoopbackHost(op.host) {
 		return "plain-http origin with allow_credentials: anyone on the network path can impersonate it; use https, or set dangerously_allow_insecure_origins"
 	}
 	return ""
+}
+
+// subdomainReach applies the origin-safety rule (publicsuffix.go) to a "*."
+// pattern: every host under op.host must stay within op.host's registrable
+// domain. The reason names one origin the pattern matches that breaks it.
+func subdomainReach(op originPattern) string {
+	origin := func(host string) string {
+		if op.port != "" && op.port != anyPort {
+			return op.scheme + "://" + host + ":" + op.port
+		}
+		return op.scheme + "://" + host
+	}
+	if isPublicSuffix(op.host) {
+		return "wildcard over a public suffix: it would allow sites run by anyone under " + op.host + example(origin("evil."+op.host))
+	}
+	hosts := foreignHosts(op.host, "evil", []string{"x", "a", "0"})
+	if len(hosts) == 0 {
+		return ""
+	}
+	w := hosts[0].host
+	if ps := publicSuffix(w); ps != w && strings.HasSuffix(ps, "."+op.host) {
+		return "wildcard over a domain with a public suffix below it: anyone can create a site under " + ps + example(origin(w)) +
+			": name your own site under it, as in " + Quote(origin("*.mysite."+ps))
+	}
+	return "wildcard over a domain with another registrable domain below it, " + w + example(origin(w)) + ": list your own origins"
 }
 
 func (c *compiler) regexes(pc *PolicyConfig, path string, p *compiledPolicy) {

@@ -36,6 +36,19 @@ func TestCompileRefuses(t *testing.T) {
 			[]string{`policies[0].allow_origins[0]: "https://*.github.io": wildcard over a public suffix`}},
 		{"wildcard over a two-label public suffix", pol(`"allow_origins":["https://*.co.uk"]`),
 			[]string{`policies[0].allow_origins[0]: "https://*.co.uk": wildcard over a public suffix`}},
+		{"wildcard over a public suffix with a port", pol(`"allow_origins":["https://*.github.io:8443"]`),
+			[]string{`policies[0].allow_origins[0]: "https://*.github.io:8443": wildcard over a public suffix: it would allow sites run by anyone under github.io (it matches "https://evil.github.io:8443")`}},
+		{"wildcard over a domain with public suffixes below it", pol(`"allow_origins":["https://*.amazonaws.com"],"allow_credentials":true`),
+			[]string{`policies[0].allow_origins[0]: "https://*.amazonaws.com": wildcard over a domain with a public suffix below it: anyone can create a site under s3.amazonaws.com (it matches "https://evil.s3.amazonaws.com")`}},
+		{"wildcard over a wildcard rule below the domain", pol(`"allow_origins":["https://*.r.appspot.com"],"allow_credentials":true`),
+			[]string{`policies[0].allow_origins[0]: "https://*.r.appspot.com": wildcard over a domain with a public suffix below it: anyone can create a site under x.r.appspot.com (it matches "https://evil.x.r.appspot.com")`}},
+		{"wildcard over elb.amazonaws.com, any port", pol(`"allow_origins":["https://*.elb.amazonaws.com:*"]`),
+			[]string{`policies[0].allow_origins[0]: "https://*.elb.amazonaws.com:*": wildcard over a domain with a public suffix below it: anyone can create a site under x.elb.amazonaws.com (it matches "https://evil.x.elb.amazonaws.com")`}},
+		{"wildcard over a domain that is a wildcard rule of the list", pol(`"allow_origins":["https://*.kawasaki.jp"]`),
+			[]string{`policies[0].allow_origins[0]: "https://*.kawasaki.jp": wildcard over a domain with a public suffix below it: anyone can create a site under x.kawasaki.jp (it matches "https://evil.x.kawasaki.jp")`}},
+		{"wildcard over a suffix of the current list, with credentials", pol(`"allow_origins":["https://*.ngrok-free.app","https://*.up.railway.app"],"allow_credentials":true`),
+			[]string{`policies[0].allow_origins[0]: "https://*.ngrok-free.app": wildcard over a public suffix: it would allow sites run by anyone under ngrok-free.app (it matches "https://evil.ngrok-free.app")`,
+				`policies[0].allow_origins[1]: "https://*.up.railway.app": wildcard over a public suffix: it would allow sites run by anyone under up.railway.app (it matches "https://evil.up.railway.app")`}},
 		{"origin with a path", pol(`"allow_origins":["https://a.example.com/app"]`),
 			[]string{`policies[0].allow_origins[0]: "https://a.example.com/app": has a path`}},
 		{"origin with a trailing slash", pol(`"allow_origins":["https://a.example.com/"]`),
@@ -195,6 +208,7 @@ func TestCompileRefuses(t *testing.T) {
 				if !strings.HasPrefix(lines[i], w) {
 					t.Errorf("error %d:\n got  %s\n want %s...", i, lines[i], w)
 				}
+				checkNamedOrigin(t, lines[i])
 			}
 		})
 	}
@@ -209,6 +223,8 @@ func TestCompileAccepts(t *testing.T) {
 		{"star with authorization named", pol(`"allow_origins":["https://a.example.com"],"allow_headers":["*","Authorization"]`)},
 		{"credentials with star methods and headers (echoed)", pol(`"allow_origins":["https://a.example.com"],"allow_methods":["*"],"allow_headers":["*"],"allow_credentials":true`)},
 		{"wildcard under a registrable domain", pol(`"allow_origins":["https://*.example.co.uk","https://*.user.github.io"]`)},
+		{"wildcard under an exception rule or one bucket", pol(`"allow_origins":["https://*.city.kawasaki.jp","https://*.mybucket.s3.amazonaws.com:*"],"allow_credentials":true`)},
+		{"exact hosts that are public suffixes", pol(`"allow_origins":["https://s3.amazonaws.com","https://github.io:*"],"allow_credentials":true`)},
 		{"IPv4 and IPv6 origins", pol(`"allow_origins":["https://192.0.2.1","https://[2001:db8::1]:8443"]`)},
 		{"punycode host", pol(`"allow_origins":["https://xn--bcher-kva.example"]`)},
 		{"other schemes", pol(`"allow_origins":["chrome-extension://abcdefghijklmnop"]`)},

@@ -87,7 +87,10 @@ func (s *Set) actual(p *compiledPolicy, r *Request, d *Decision) {
 			s.debug(d)
 			return
 		}
-		d.Respond, d.StripUpstream = true, p.stripUpstream
+		// The upstream's Access-Control-* lines go whatever
+		// upstream_cors_headers says: with "keep", an upstream that reflects
+		// Origin would otherwise grant the origin this policy refused.
+		d.Respond, d.StripUpstream = true, true
 		s.debug(d)
 		return
 	}
@@ -110,7 +113,7 @@ func (s *Set) preflight(p *compiledPolicy, r *Request, d *Decision) {
 		if r.acrmRepeated || hasByte(r.ACRM, ',') {
 			// Several lines, or the comma-joined one Envoy makes of them:
 			// never a method, refused alike.
-			detail = DetailMethodMalformed
+			detail = DetailMethodRepeated
 		}
 	}
 	acah := p.acah
@@ -129,6 +132,10 @@ func (s *Set) preflight(p *compiledPolicy, r *Request, d *Decision) {
 			d.Reply, d.Status = true, 403
 			d.add(hVary, p.preflightVary)
 			s.debug(d)
+		} else if d.Reason == ReasonOrigin || detail == DetailOriginTooLong {
+			// Forwarded, the preflight is the upstream's to answer, but never
+			// with a grant for an origin this policy refused.
+			d.Respond, d.StripUpstream, d.VaryOrigin = true, true, !p.allowAll
 		}
 		return
 	}
@@ -192,6 +199,7 @@ var detailReason = [...]Reason{
 	DetailTooManyHeaders:           ReasonLimits,
 	DetailPrivateNetworkNotAllowed: ReasonPrivateNetwork,
 	DetailMethodTooLong:            ReasonLimits,
+	DetailMethodRepeated:           ReasonMethod,
 }
 
 // checkMethod: ACRM is a method token compared byte-exact; the safelisted
@@ -206,7 +214,7 @@ func checkMethod(p *compiledPolicy, m string) Detail {
 	if isSafelistedMethod(m) {
 		return DetailNone
 	}
-	if Equal(m, "CONNECT") || Equal(m, "TRACE") || Equal(m, "TRACK") {
+	if isForbiddenMethod(m) {
 		return DetailMethodForbidden
 	}
 	if p.anyMethod {

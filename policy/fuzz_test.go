@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -93,6 +94,9 @@ func naiveAllowed(patterns []string, origin string) bool {
 		host, port := u.Hostname(), u.Port()
 		if strings.HasSuffix(u.Host, ":") {
 			continue // an empty port is not a serialized origin
+		}
+		if n, err := strconv.Atoi(port); port != "" && (err != nil || n < 1 || n > 65535 || strconv.Itoa(n) != port) {
+			continue // browsers send ports 1-65535 in shortest decimal form
 		}
 		if strings.Trim(host, "abcdefghijklmnopqrstuvwxyz0123456789.-") != "" && !strings.HasPrefix(u.Host, "[") {
 			continue // browsers serialize hosts in lowercase LDH form

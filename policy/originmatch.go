@@ -206,11 +206,26 @@ func splitOrigin(origin string) (scheme, host, port string, ok bool) {
 			return "", "", "", false
 		}
 		port = rest[end+1:]
-		for j := 0; j < len(port); j++ {
-			if port[j] < '0' || port[j] > '9' {
-				return "", "", "", false
-			}
+		if !validPort(port) {
+			return "", "", "", false
 		}
 	}
 	return scheme, host, port, true
+}
+
+// validPort reports whether port is how a browser serializes a port: decimal,
+// 1 to 65535, no leading zero (URL Standard, port state). A ":*" pattern or a
+// regex must not match a value no browser sends, nor echo it back.
+func validPort(port string) bool {
+	if len(port) == 0 || len(port) > 5 || port[0] == '0' {
+		return false
+	}
+	n := 0
+	for j := 0; j < len(port); j++ {
+		if port[j] < '0' || port[j] > '9' {
+			return false
+		}
+		n = n*10 + int(port[j]-'0')
+	}
+	return n <= 65535
 }

@@ -55,6 +55,7 @@ const (
 	DetailTooManyHeaders
 	DetailPrivateNetworkNotAllowed
 	DetailMethodTooLong
+	DetailMethodRepeated
 )
 
 var detailTexts = [...]string{
@@ -72,6 +73,7 @@ var detailTexts = [...]string{
 	"limits: too many requested headers",
 	"private_network: private network access not allowed",
 	"limits: access-control-request-method longer than the limit",
+	"method: several access-control-request-method values",
 }
 
 // String is the detail as "reason: explanation".

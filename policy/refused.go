@@ -44,7 +44,7 @@ func (d *Decision) refuseFrom(r *Request) {
 		d.refuse(first)
 	case DetailOriginNotAllowed, DetailOriginTooLong:
 		d.refuse(r.Origin)
-	case DetailMethodNotAllowed, DetailMethodMalformed, DetailMethodForbidden, DetailMethodTooLong:
+	case DetailMethodNotAllowed, DetailMethodMalformed, DetailMethodForbidden, DetailMethodTooLong, DetailMethodRepeated:
 		// The first method, also when the host joined several lines with ",".
 		first := r.ACRM
 		if i := strings.IndexByte(first, ','); i >= 0 {

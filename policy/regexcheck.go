@@ -3,6 +3,7 @@ package policy
 import (
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -16,9 +17,12 @@ type regexChecker struct {
 	credentials    bool // credentials without dangerously_allow_insecure_origins
 	topAlternation bool
 	pieces         map[*syntax.Regexp]*syntax.Prog
-	rulesUnder     map[string][]string // suffixRulesUnder, per domain
-	budget         int                 // work units left (regexwork.go); below 0: too complex
-	weight         int                 // instructions of the compiled regex: a trial match costs this per byte
+	tree           *syntax.Regexp           // the parsed regex
+	prog           *reachProg               // its program, for reach; built on first use
+	reached        map[string]bool          // domains reach has searched under
+	foreign        map[string][]foreignHost // foreignHosts, per domain and labels
+	budget         int                      // work units left (regexwork.go); below 0: too complex
+	weight         int                      // instructions of the compiled regex: a trial match costs this per byte
 }
 
 // hostShape is what a sequence says about the host of the origins it matches.
@@ -129,7 +133,11 @@ func (rc *regexChecker) host(atoms []atom, h *hostShape) string {
 	if domain != "" && checkHost(domain, false) == "" && !isPublicSuffix(domain) {
 		// Every host is domain or under it, a registrable domain written in full,
 		// unless a public suffix lies under it (s3.amazonaws.com under amazonaws.com).
-		if w := rc.underSuffix(atoms, h, domain); w != "" {
+		w := rc.underSuffix(atoms, h, domain)
+		if w == "" && rc.budget >= 0 {
+			w = rc.reach(domain)
+		}
+		if w != "" {
 			return "spreads over a public suffix under " + strconv.Quote(domain) + ", where anyone can create a site" + example(w) +
 				": name your own site under it"
 		}
@@ -156,32 +164,72 @@ func (rc *regexChecker) host(atoms []atom, h *hostShape) string {
 		`: put \. in front of the domain, as in ^https://([a-z0-9-]+\.)*example\.com$`
 }
 
-// underSuffix looks for an origin the sequence matches whose host lies under a
-// public suffix below domain (evil.s3.amazonaws.com for .*\.amazonaws\.com):
-// its registrable domain is then not domain. It tries, for every such suffix,
-// the open piece filled with what the host needs in front of the literal tail.
+// underSuffix looks for an origin the sequence matches whose host lies under
+// domain but outside its registrable domain (evil.s3.amazonaws.com for
+// .*\.amazonaws\.com, a.evil.r.appspot.com for [a-z]+\.[a-z]+\.r\.appspot\.com):
+// the open piece is filled with what each host of foreignHosts needs in front
+// of the literal tail, cut at each label, and the origin is kept only when its
+// host is at or under the host's root, the regex matches it, and the host is
+// outside. The labels a wildcard rule leaves open are tried in the shapes the
+// host's pieces accept (letters, digits, both, a hyphen, and each piece's own
+// shortest string).
 func (rc *regexChecker) underSuffix(atoms []atom, h *hostShape, domain string) string {
-	rules, ok := rc.rulesUnder[domain]
-	if !ok {
-		rc.budget -= len(publicSuffixRules) * workPerSuffixRule // a scan of the whole table
-		rules = suffixRulesUnder(domain)
-		if rc.rulesUnder == nil {
-			rc.rulesUnder = map[string][]string{}
+	open := &atoms[h.open]
+	labels := []string{"evil", "x", "0", "x0", "0x", "x-0"}
+	for j := h.from; j < h.end; j++ {
+		if atoms[j].node != nil {
+			if l := rc.short(&atoms[j]); checkLabel(l) == "" && !slices.Contains(labels, l) {
+				labels = append(labels, l)
+			}
 		}
-		rc.rulesUnder[domain] = rules
 	}
-	for _, suffix := range rules {
-		host := "evil." + suffix
-		if !strings.HasSuffix(host, h.tail) {
+	cacheKey := domain + "/" + strings.Join(labels, ",")
+	hosts, ok := rc.foreign[cacheKey]
+	if !ok {
+		hosts = foreignHosts(domain, "evil", labels)
+		rc.budget -= workPerSuffixLookup + len(hosts)*workPerSuffixRule
+		if rc.foreign == nil {
+			rc.foreign = map[string][]foreignHost{}
+		}
+		rc.foreign[cacheKey] = hosts
+	}
+	front := rc.fill(atoms[h.from:h.open], -1, "") // the host left of the open piece, as fill spells it
+	tried := map[string]bool{}
+	for _, f := range hosts {
+		// Looking at a host costs a few units: a regex with hundreds of cases
+		// over amazonaws.com (hundreds of rules below it) stays bounded.
+		if rc.budget -= workPerSuffixRule; rc.budget < 0 {
+			return ""
+		}
+		if !strings.HasSuffix(f.host, h.tail) {
 			continue
 		}
-		need := host[:len(host)-len(h.tail)]
+		need := f.host[:len(f.host)-len(h.tail)]
 		for i := 0; i < len(need); i++ {
 			if i > 0 && need[i-1] != '.' && need[i] != '.' {
+				if d := strings.IndexByte(need[i:], '.'); d > 0 {
+					i += d - 1 // on to the next dot
+					continue
+				}
+				break
+			}
+			c := need[i:]
+			if tried[c] || !open.chars.hasAll(c) {
+				continue // cheap: tried already, or a character the piece can never produce
+			}
+			if host := front + c + h.tail; host != f.root && !strings.HasSuffix(host, "."+f.root) {
+				continue // cheap: this fill does not reach the root
+			}
+			tried[c] = true
+			if rc.budget < 0 {
+				return ""
+			}
+			rc.budget -= len(atoms) // filling in a sequence costs too
+			if !rc.accepts(open, c) {
 				continue
 			}
-			if w := rc.witness(atoms, h.open, []string{need[i:]}); w != "" {
-				if _, got, _, _ := splitOrigin(w); strings.HasSuffix(got, "."+suffix) {
+			if w := rc.fill(atoms, h.open, c); rc.allows(w) {
+				if _, got, _, _ := splitOrigin(w); outside(domain, got) {
 					return w
 				}
 			}
@@ -190,21 +238,14 @@ func (rc *regexChecker) underSuffix(atoms []atom, h *hostShape, domain string) s
 	return ""
 }
 
-// suffixRulesUnder lists the public suffixes strictly under domain, a wildcard
-// rule as one of its instances. Configure time only: a scan of the table.
-func suffixRulesUnder(domain string) []string {
-	var out []string
-	under := "." + domain // once: the scan runs over thousands of rules
-	for _, rule := range publicSuffixRules {
-		if strings.HasPrefix(rule, "!") || !strings.HasSuffix(rule, under) {
-			continue
+// hasAll reports whether every byte of str is in s.
+func (s charSet) hasAll(str string) bool {
+	for i := 0; i < len(str); i++ {
+		if !s.has(str[i]) {
+			return false
 		}
-		if strings.HasPrefix(rule, "*.") {
-			rule = "x0" + rule[1:]
-		}
-		out = append(out, rule)
 	}
-	return out
+	return true
 }
 
 // literalOctets is the complete octets an IPv4 pattern starts with literally.
@@ -329,4 +370,41 @@ func exampleAfterComma(w string) string {
 		return ""
 	}
 	return ", e.g. " + Quote(w)
+}
+
+// reach is the exhaustive search behind underSuffix's trial origins: an origin
+// the whole regex matches whose host lies outside domain's registrable domain
+// through a rule of the list below it (regexreach.go), or "". Each domain is
+// searched once per regex.
+func (rc *regexChecker) reach(domain string) string {
+	if rc.reached[domain] {
+		return ""
+	}
+	if rc.reached == nil {
+		rc.reached = map[string]bool{}
+	}
+	rc.reached[domain] = true
+	if rc.prog == nil {
+		// The regex compiled once more, and indexed by byte: paid for before.
+		if rc.budget -= rc.weight * (workPerInst + len(reachAlphabet)*workPerPieceStep); rc.budget < 0 {
+			return ""
+		}
+		prog, err := syntax.Compile(rc.tree.Simplify())
+		if err != nil {
+			return ""
+		}
+		rc.prog = newReachProg(prog)
+	}
+	trie := newReachTrie(domain)
+	rc.budget -= workPerSuffixLookup + len(trie.next)*workPerSuffixRule
+	units := rc.budget / workPerReachState
+	w := foreignMatch(rc.prog, trie, &units)
+	rc.budget = units * workPerReachState
+	if w == "" || !rc.allows(w) {
+		return ""
+	}
+	if _, host, _, _ := splitOrigin(w); !outside(domain, host) {
+		return ""
+	}
+	return w
 }

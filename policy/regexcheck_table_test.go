@@ -75,6 +75,9 @@ func TestOriginRegexTable(t *testing.T) {
 			t.Errorf("missed bypass: unsafe %q (creds %v, %s) accepted", r.expr, r.creds, r.why)
 		case err != nil:
 			m := exampleOrigin.FindStringSubmatch(err.Error())
+			if m == nil && strings.Contains(err.Error(), ": can never match an origin") {
+				continue // there is no origin to name
+			}
 			if m == nil {
 				t.Errorf("refusal of %q names no origin: %v", r.expr, err)
 				continue

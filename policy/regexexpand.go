@@ -94,6 +94,9 @@ type atom struct {
 	chars   charSet        // characters it can produce
 	last    charSet        // characters it can end with
 	loneDot bool           // an unescaped "." not under a repetition
+	// optStart and optEnd mark the first and last character of a part the
+	// regex may leave out ((www)?, (www|)): see optionalJoined.
+	optStart, optEnd bool
 }
 
 // item is an atom or a text anchor (^ or $) inside an expanded sequence.
@@ -114,7 +117,8 @@ type expander struct {
 	tooMany     bool
 	unsupported string // a construct the checker does not reason about
 	items       int    // items copied so far: the work of the expansion
-	budget      int    // items it may copy (regexwork.go); past it, tooMany
+	budget      int    // items it may copy (regexwork.go)
+	outOfWork   bool   // it needed more
 }
 
 // seqs returns every sequence re can match as a row of items. Sequences that
@@ -165,16 +169,24 @@ func (x *expander) seqs(re *syntax.Regexp) [][]item {
 		return out
 	case syntax.OpAlternate:
 		var out [][]item
+		optional := false
 		for _, sub := range re.Sub {
-			out = append(out, x.seqs(sub)...)
+			seqs := x.seqs(sub)
+			for _, seq := range seqs {
+				optional = optional || len(seq) == 0
+			}
+			out = append(out, seqs...)
 			if len(out) > maxSequences {
 				x.tooMany = true
 				return nil
 			}
 		}
+		if optional {
+			markOptional(out)
+		}
 		return out
 	case syntax.OpQuest:
-		return append([][]item{{}}, x.seqs(re.Sub[0])...)
+		return append([][]item{{}}, markOptional(x.seqs(re.Sub[0]))...)
 	case syntax.OpStar:
 		return append([][]item{{}}, x.repeated(re.Sub[0], 1, -1)...)
 	case syntax.OpPlus:
@@ -197,6 +209,17 @@ func (x *expander) seqs(re *syntax.Regexp) [][]item {
 	return nil
 }
 
+// markOptional marks the ends of the sequences of a part the regex may leave out.
+func markOptional(seqs [][]item) [][]item {
+	for _, seq := range seqs {
+		if len(seq) > 0 {
+			seq[0].optStart = true
+			seq[len(seq)-1].optEnd = true
+		}
+	}
+	return seqs
+}
+
 // product is every sequence of a followed by one of b.
 func (x *expander) product(a, b [][]item) [][]item {
 	items := 0
@@ -206,9 +229,12 @@ func (x *expander) product(a, b [][]item) [][]item {
 	for _, sb := range b {
 		items += len(sb) * len(a)
 	}
-	x.items += items
-	if len(a)*len(b) > maxSequences || items > maxItems || x.items > x.budget {
+	if len(a)*len(b) > maxSequences || items > maxItems {
 		x.tooMany = true
+		return nil
+	}
+	if x.items += items; x.items > x.budget {
+		x.outOfWork = true
 		return nil
 	}
 	out := make([][]item, 0, len(a)*len(b))

@@ -58,14 +58,15 @@ func verifyOriginRegex(expr string, credentials, insecureOK bool, configLeft *in
 	if err != nil {
 		return nil, []string{"not a valid RE2 regex: " + err.Error()}
 	}
-	rc.re, rc.topAlternation = re, tree.Op == syntax.OpAlternate
+	rc.re, rc.tree, rc.topAlternation = re, tree, tree.Op == syntax.OpAlternate
 	x := &expander{budget: rc.budget / workPerItem}
 	seqs := x.seqs(tree)
 	rc.budget -= x.items * workPerItem
 	switch {
 	case x.unsupported != "":
 		return nil, []string{x.unsupported}
-	case rc.budget < 0:
+	case x.outOfWork || rc.budget < 0:
+		rc.budget = min(rc.budget, -1)
 		return nil, []string{work.tooComplex()}
 	case x.tooMany:
 		return nil, []string{"too complex to verify (more than " + strconv.Itoa(maxSequences) + " alternative cases, or too long once they are spelled out): split it into several regexes"}
@@ -79,8 +80,11 @@ func verifyOriginRegex(expr string, credentials, insecureOK bool, configLeft *in
 		if !ok {
 			continue // an anchor in the middle: this case can never match
 		}
-		matchable = true
 		rc.budget -= workPerCase + len(seq)*workPerItem // reading the case: anchors, host, scheme
+		if begin && end && !rc.canMatch(atoms) {
+			continue // this case spells no origin, so it grants none
+		}
+		matchable = true
 		rc.sequence(atoms, begin, end)
 	}
 	var reasons []string
@@ -93,7 +97,7 @@ func verifyOriginRegex(expr string, credentials, insecureOK bool, configLeft *in
 	case rc.budget < 0:
 		reasons = append(reasons, work.tooComplex())
 	case !matchable:
-		reasons = append(reasons, "can never match an origin (browsers send lowercase scheme://host[:port])")
+		reasons = append(reasons, rc.neverMatches())
 	}
 	if len(reasons) > 0 {
 		return nil, reasons
@@ -128,10 +132,11 @@ func stripAnchors(seq []item) (atoms []atom, begin, end, ok bool) {
 // is reported once per regex, from the first case that shows it: a regex with
 // an unescaped dot in every one of its 100 cases has one dot problem.
 const (
-	problemAnchor = iota // not anchored at both ends
-	problemDot           // an unescaped "."
-	problemHost          // hosts outside the registrable domains it writes
-	problemHTTP          // plain http with credentials
+	problemAnchor   = iota // not anchored at both ends
+	problemDot             // an unescaped "."
+	problemHost            // hosts outside the registrable domains it writes
+	problemOptional        // an optional part joined to the domain without a dot
+	problemHTTP            // plain http with credentials
 	problemKinds
 )
 
@@ -153,12 +158,13 @@ func (rc *regexChecker) sequence(atoms []atom, begin, end bool) {
 			break
 		}
 	}
-	if rc.witnessed[problemHost] && (!rc.credentials || rc.witnessed[problemHTTP]) {
+	if rc.witnessed[problemHost] && rc.witnessed[problemOptional] && (!rc.credentials || rc.witnessed[problemHTTP]) {
 		return // nothing left to find in this case
 	}
 	h := readHost(atoms)
 	hostReason := rc.host(atoms, &h) // also tells plainHTTP about loopback hosts
 	rc.report(problemHost, func() string { return hostReason })
+	rc.report(problemOptional, func() string { return rc.optionalJoined(atoms, &h) })
 	if rc.credentials {
 		rc.report(problemHTTP, func() string { return rc.plainHTTP(atoms, &h) })
 	}
@@ -187,7 +193,7 @@ func literalDots(atoms []atom) []atom {
 	out := make([]atom, len(atoms))
 	for i, a := range atoms {
 		if a.loneDot {
-			a = atom{lit: '.'}
+			a = atom{lit: '.', optStart: a.optStart, optEnd: a.optEnd}
 		}
 		out[i] = a
 	}

@@ -32,7 +32,9 @@ const (
 	workPerInst         = 1_500   // compiling, per instruction of the program (regexp and the pieces)
 	workPerItem         = 150     // expanding, per character of the expanded cases
 	workPerUnicodeTable = 150_000 // parsing \p{...} or \P{...}: a Unicode table of hundreds of ranges, merged and sorted
-	workPerSuffixRule   = 9       // one public-suffix rule compared in a scan of the table
+	workPerSuffixLookup = 3_000   // finding the public-suffix rules under a domain
+	workPerSuffixRule   = 50      // one rule found under a domain
+	workPerReachState   = 500     // one state of the search for hosts under the list's rules (regexreach.go)
 	workPerFillByte     = 8       // spelling a trial origin, per byte
 	workPerPieceStep    = 4       // matching a piece of the regex on its own, per instruction and byte
 	workPerCase         = 5_000   // reading one expanded case: anchors, host, scheme

@@ -17,6 +17,11 @@ func (m *routeMatcher) matches(authority, path string) bool {
 }
 
 func (m *routeMatcher) matchHost(host string) bool {
+	// "api.example.com." names the same host as "api.example.com" (RFC 1034
+	// section 3.1); Envoy's strip_trailing_host_dot matches it so too.
+	if len(host) > 1 && host[len(host)-1] == '.' {
+		host = host[:len(host)-1]
+	}
 	for _, h := range m.exactHosts {
 		if strings.EqualFold(host, h) {
 			return true

@@ -33,6 +33,27 @@ var forbiddenMethods = []string{"CONNECT", "TRACE", "TRACK"}
 var normalizedMethods = []string{"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH"}
 
 // isSafelistedMethod: Fetch "CORS-safelisted method"; always allowed by a preflight.
+// isForbiddenMethod: Fetch's forbidden methods (section 2.2.1, "forbidden
+// method") match CONNECT, TRACE and TRACK byte-case-insensitively, so a
+// policy allowing every method must not echo "connect" either.
+func isForbiddenMethod(m string) bool {
+	return len(m) == 5 && equalFoldUpper(m, "TRACE") || len(m) == 5 && equalFoldUpper(m, "TRACK") || len(m) == 7 && equalFoldUpper(m, "CONNECT")
+}
+
+// equalFoldUpper compares s with upper, an uppercase ASCII word, ignoring
+// ASCII case, without a runtime call.
+func equalFoldUpper(s, upper string) bool {
+	if len(s) != len(upper) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != upper[i] && c != upper[i]+'a'-'A' {
+			return false
+		}
+	}
+	return true
+}
+
 func isSafelistedMethod(m string) bool {
 	return Equal(m, "GET") || Equal(m, "HEAD") || Equal(m, "POST")
 }

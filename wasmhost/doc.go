@@ -1,8 +1,23 @@
 // Package wasmhost runs proxy-wasm plugins (ABI v0.2.1) on wazero, behaving
 // as Envoy's host does (Envoy's source/extensions/common/wasm and the
-// proxy-wasm-cpp-host library it embeds). It is the plugin's end-to-end test
-// bed (no Envoy runs on our machines) and the engine of cmd/devproxy. Each
-// behaviour below is pinned by a test that cites the Envoy source it copies.
+// proxy-wasm-cpp-host library it embeds), so a plugin's HTTP header handling
+// can be tested in plain go test, without Envoy. It knows nothing of any
+// particular plugin. Each behaviour below is pinned by a test that cites the
+// Envoy source it copies.
+//
+// An Engine compiles a Module; a VM is one instance with its plugin
+// configuration applied, as on one Envoy worker; a Stream drives one HTTP
+// stream's callbacks on a VM in Envoy's order. A Pool holds one VM per worker
+// and Proxy puts a Pool in front of an HTTP upstream. Metrics and Logs
+// collect what plugins define and log; a refused configuration is a
+// *ConfigError carrying the plugin's log lines. The package example runs a
+// small plugin written in standard Go (testdata/tagplugin).
+//
+// It is for plugins that work on request and response headers: see below for
+// the calls it does not serve. Standard Go plugins (GOOS=wasip1,
+// -buildmode=c-shared) run here as in Envoy, including the two ways they fail
+// there: a call Envoy forbids while _initialize or proxy_on_memory_allocate
+// runs, and, with ProfileEnvoy133, a poll_oneoff that answers ENOSYS.
 //
 // What it copies:
 //   - Per stream: the context is created at request headers; a local reply
@@ -35,15 +50,15 @@
 //     a refused configuration leaves the old one serving.
 //
 // Where it still differs from Envoy, and why:
-//   - Only the host functions a CORS filter needs do something: the stream
+//   - Only the host functions of the header phases do something: the stream
 //     control calls, proxy_set_buffer_bytes and proxy_set_property answer
 //     UNIMPLEMENTED, proxy_get_property answers NOT_FOUND for every path, and
 //     a module importing anything else (http/grpc calls, shared data,
 //     queues) is refused at load, where Envoy would load it. Ticks are never
 //     delivered. Bodies and trailers are not passed to the plugin.
-//   - The inline header list is the part of Envoy's that a CORS plugin meets
-//     (the core ones and those the CORS and compressor filters register); in
-//     Envoy it depends on the extensions compiled in.
+//   - The inline header list is Envoy's core one plus those the CORS and
+//     compressor filters register (inline.go); in Envoy it depends on the
+//     extensions compiled in.
 //   - Requests reach the host through Go's net/http, which groups header
 //     lines by name: lines of different names may come in another order than
 //     on the wire, and Envoy's own request handling (x-request-id,
@@ -63,8 +78,10 @@
 //   - fd_seek does not log (Envoy logs it at trace level).
 //
 // Layout: engine.go compiles modules; vm.go is one instance; reconfigure.go
-// its root contexts; abi.go the env host calls; restricted.go the restricted
+// its root contexts; abi.go the env host calls (abi_headers.go and
+// abi_metrics.go those on header maps and metrics); restricted.go the restricted
 // phases; wasi.go the WASI functions; stream.go one HTTP stream; headers.go
 // and inline.go header maps; metrics.go and logs.go what tests observe;
-// pool.go VMs per worker; http.go the HTTP front.
+// pool.go VMs per worker; http.go the HTTP front. The exported API is the
+// package's contract (RATIONALE.md, "wasmhost is a public library").
 package wasmhost

@@ -26,9 +26,7 @@ const (
 	ProfileEnvoy133
 )
 
-// ProfilePollOneoff is the former name of ProfileCurrent.
-const ProfilePollOneoff = ProfileCurrent
-
+// String is envoy-latest or envoy-1.33.
 func (p Profile) String() string {
 	if p == ProfileEnvoy133 {
 		return "envoy-1.33"

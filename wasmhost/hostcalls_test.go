@@ -149,7 +149,7 @@ func TestLocalReplyIsDeferredAndRecorded(t *testing.T) {
 func TestCountersRefuseNonPositiveIncrements(t *testing.T) {
 	h := newHostcallVM(t, ProfileEnvoy133)
 	n, nl := h.str(0, "cors.api.preflight_allowed")
-	if st := h.call(envFunctions, "proxy_define_metric", uint64(Counter), n, nl, uint64(h.scratch+100)); st != statusOK {
+	if st := h.call(envFunctions, "proxy_define_metric", uint64(metricCounter), n, nl, uint64(h.scratch+100)); st != statusOK {
 		t.Fatalf("define: %d", st)
 	}
 	id, _ := h.mem.ReadUint32Le(h.scratch + 100)

@@ -18,24 +18,44 @@ import (
 type Proxy struct {
 	pool     *Pool
 	upstream *httputil.ReverseProxy
-	// AccessLog, if set, gets one entry per request.
+	// AccessLog, if set, gets one entry per request, after the response is
+	// written and the stream has ended.
 	AccessLog func(AccessEntry)
 }
 
-// AccessEntry describes one proxied request.
+// AccessEntry is what an access log knows about one request: the request,
+// the response the client got, who answered, and the counters the plugin
+// moved. Labelling it in a plugin's terms is the caller's business.
 type AccessEntry struct {
-	Method, Path, Origin string
-	Status               int
-	// Outcome is the local reply's details (e.g. cors_preflight,
-	// cors_rejected_origin), or for forwarded requests cors_allowed (the
-	// response grants the origin), cors_not_granted, no_origin, or
-	// plugin_trap / upstream_error.
-	Outcome string
-	// Counters are the counters the plugin incremented for this request
-	// (metric names, in order), e.g. cors.api.actual_disallowed.
+	// Request is the client's request; when it was forwarded, its headers
+	// are the ones the plugin left and the upstream got.
+	Request *http.Request
+	// Status and Header are the response the client got.
+	Status int
+	Header http.Header
+	// Details says who answered, as Envoy's %RESPONSE_CODE_DETAILS% does: the
+	// details the plugin passed to proxy_send_local_response, or one of
+	// DetailsViaUpstream, DetailsPluginFailed and DetailsUpstreamFailed.
+	Details string
+	// Counters are the names of the counters the plugin incremented while
+	// handling the request, in order.
 	Counters []string
 	Duration time.Duration
 }
+
+// Response code details of the responses the plugin did not make.
+const (
+	// DetailsViaUpstream: the upstream answered (Envoy's
+	// StreamInfo::ResponseCodeDetails::ViaUpstream).
+	DetailsViaUpstream = "via_upstream"
+	// DetailsPluginFailed: the plugin trapped and the stream failed with 503
+	// (Envoy's source/extensions/common/wasm/context.cc Context::failStream).
+	DetailsPluginFailed = "wasm_fail_stream"
+	// DetailsUpstreamFailed: the upstream gave no response. The client gets
+	// 502 and Go's error; Envoy answers 503 and adds the reset reason in
+	// braces to these details.
+	DetailsUpstreamFailed = "upstream_reset_before_response_started"
+)
 
 // NewProxy forwards to upstream through the plugins in pool.
 func NewProxy(pool *Pool, upstream *url.URL) *Proxy {
@@ -45,11 +65,11 @@ func NewProxy(pool *Pool, upstream *url.URL) *Proxy {
 	rp.ErrorHandler = func(w http.ResponseWriter, r *http.Request, err error) {
 		st := r.Context().Value(streamKey{}).(*streamState)
 		if errors.Is(err, errTrap) {
-			st.outcome = "plugin_trap"
+			st.details = DetailsPluginFailed
 			http.Error(w, "plugin trap", http.StatusServiceUnavailable)
 			return
 		}
-		st.outcome = "upstream_error"
+		st.details = DetailsUpstreamFailed
 		http.Error(w, "upstream error: "+err.Error(), http.StatusBadGateway)
 	}
 	p.upstream = rp
@@ -65,9 +85,11 @@ type streamState struct {
 	w       *worker
 	vm      *VM
 	s       *Stream
-	outcome string
+	details string
 }
 
+// ServeHTTP runs one stream: the request phase, a local reply or the
+// upstream, the response phase, then the end of the stream and AccessLog.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &statusWriter{ResponseWriter: w}
@@ -91,10 +113,10 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	})
 	switch {
 	case trapped:
-		st.outcome = "plugin_trap"
+		st.details = DetailsPluginFailed
 		http.Error(rec, "plugin trap", http.StatusServiceUnavailable) // Envoy's fail-closed default
 	case local:
-		st.outcome = reply.Details
+		st.details = reply.Details
 		h := rec.Header()
 		for _, l := range reply.Headers {
 			h.Add(l[0], l[1])
@@ -112,14 +134,14 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.pool.with(st.w, func(vm *VM) {
 		if vm == st.vm && !trapped {
 			if p.AccessLog != nil {
-				counters = st.s.Counted()
+				counters = st.s.counters()
 			}
 			_ = st.s.Close()
 		}
 	})
 	if p.AccessLog != nil {
-		p.AccessLog(AccessEntry{Method: r.Method, Path: r.URL.RequestURI(), Origin: r.Header.Get("Origin"),
-			Status: rec.status, Outcome: st.outcome, Counters: counters, Duration: time.Since(start)})
+		p.AccessLog(AccessEntry{Request: r, Status: rec.status, Header: rec.Header().Clone(), Details: st.details,
+			Counters: counters, Duration: time.Since(start)})
 	}
 }
 
@@ -151,7 +173,7 @@ func (p *Proxy) responsePhase(resp *http.Response) error {
 	}
 	if local {
 		replaceWithLocalReply(resp, reply)
-		st.outcome = reply.Details
+		st.details = reply.Details
 		return nil
 	}
 	if out != nil {
@@ -163,14 +185,7 @@ func (p *Proxy) responsePhase(resp *http.Response) error {
 		}
 		resp.Header = h
 	}
-	switch {
-	case resp.Header.Get("Access-Control-Allow-Origin") != "":
-		st.outcome = "cors_allowed"
-	case resp.Request.Header.Get("Origin") != "":
-		st.outcome = "cors_not_granted"
-	default:
-		st.outcome = "no_origin"
-	}
+	st.details = DetailsViaUpstream
 	return nil
 }
 

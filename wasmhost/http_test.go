@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -44,7 +45,10 @@ func TestTrapAnswers503AndHostKeepsServing(t *testing.T) {
 	}
 	defer pool.Close()
 	u, _ := url.Parse(up.URL)
-	front := httptest.NewServer(wasmhost.NewProxy(pool, u))
+	proxy := wasmhost.NewProxy(pool, u)
+	var details []string
+	proxy.AccessLog = func(e wasmhost.AccessEntry) { details = append(details, e.Details) }
+	front := httptest.NewServer(proxy)
 	defer front.Close()
 
 	get := func(trap bool) int {
@@ -67,6 +71,10 @@ func TestTrapAnswers503AndHostKeepsServing(t *testing.T) {
 			t.Errorf("request after a trap: status %d, want 200", st)
 		}
 	}
+	failed, up3 := wasmhost.DetailsPluginFailed, wasmhost.DetailsViaUpstream
+	if want := []string{failed, up3, failed, up3, failed, up3}; !slices.Equal(details, want) {
+		t.Errorf("access log details %q, want %q", details, want)
+	}
 	if pool.Replaced.Load() != 3 || upstreamCalls.Load() != 3 {
 		t.Errorf("VMs replaced %d, upstream calls %d; want 3 and 3", pool.Replaced.Load(), upstreamCalls.Load())
 	}
@@ -79,14 +87,15 @@ func TestTrapAnswers503AndHostKeepsServing(t *testing.T) {
 	}
 }
 
+// A refused configuration is a *ConfigError that carries the plugin's own
+// account of why (its warning and worse log lines).
 func TestRefusedConfigurationShowsPluginLogs(t *testing.T) {
-	_, err := compile(t, testwasm.Plugin).NewPool(context.Background(), 1,
-		wasmhost.VMConfig{PluginConfig: []byte(`{"policies":[{"name":"api","allow_origins":["*"],"allow_credentials":true}]}`)})
+	_, err := compile(t, tagPlugin).NewPool(context.Background(), 1, wasmhost.VMConfig{PluginConfig: []byte("no header line")})
 	var ce *wasmhost.ConfigError
 	if !errors.As(err, &ce) {
 		t.Fatalf("err = %v, want a *ConfigError", err)
 	}
-	if !strings.Contains(err.Error(), `policies[0].allow_origins[0]: "*": cannot allow every origin together with allow_credentials`) {
+	if !strings.Contains(err.Error(), `[critical] tagplugin: the configuration must be one header line "name: value", got "no header line"`) {
 		t.Errorf("error does not carry the plugin's log line:\n%v", err)
 	}
 }

@@ -17,6 +17,7 @@ const (
 
 var levelNames = [...]string{"trace", "debug", "info", "warn", "error", "critical"}
 
+// String is the level's name, as ParseLevel reads it.
 func (l Level) String() string {
 	if int(l) < len(levelNames) {
 		return levelNames[l]
@@ -40,6 +41,7 @@ type LogLine struct {
 	Msg   string
 }
 
+// String formats the line as "[level] message".
 func (l LogLine) String() string { return "[" + l.Level.String() + "] " + l.Msg }
 
 // maxKeptLogs bounds the lines kept for inspection; older ones are dropped.
@@ -63,9 +65,6 @@ func (l *Logs) SetSink(fn func(LogLine)) {
 	l.sink = fn
 	l.mu.Unlock()
 }
-
-// Level is the level plugins see from proxy_get_log_level.
-func (l *Logs) Level() Level { return l.level }
 
 func (l *Logs) add(level Level, msg string) {
 	if level < l.level {

@@ -8,59 +8,52 @@ import (
 	"sync/atomic"
 )
 
-// MetricType is a proxy-wasm metric type.
-type MetricType uint32
+// metricType is a proxy-wasm metric type.
+type metricType uint32
 
 // Metric types as numbered by the ABI.
 const (
-	Counter MetricType = iota
-	Gauge
-	Histogram
+	metricCounter metricType = iota
+	metricGauge
+	metricHistogram
 )
 
-func (t MetricType) String() string {
+func (t metricType) String() string {
 	switch t {
-	case Counter:
+	case metricCounter:
 		return "counter"
-	case Gauge:
+	case metricGauge:
 		return "gauge"
 	}
 	return "histogram"
 }
 
-// CustomStatNamespace prefixes every metric a plugin defines in Envoy's stats
+// customStatNamespace prefixes every metric a plugin defines in Envoy's stats
 // (source/extensions/common/wasm/context.cc Context::defineMetric builds the
 // stat from {custom_stat_namespace_, name}; the namespace is "wasmcustom").
-const CustomStatNamespace = "wasmcustom"
+const customStatNamespace = "wasmcustom"
 
-// Metric is one defined metric, shared by every VM that defines its name and
+// metric is one defined metric, shared by every VM that defines its name and
 // type (Envoy's stats live in the listener's scope, not per worker).
-type Metric struct {
-	// Name is the name the plugin defined; Envoy shows it as EnvoyName.
-	Name  string
-	Type  MetricType
+type metric struct {
+	name  string // as the plugin defined it; Envoy shows envoyName
+	typ   metricType
 	value atomic.Int64 // counter and gauge value; a histogram's sum
 	count atomic.Int64 // a histogram's recorded values
 }
 
-// Value is a counter's or gauge's value, or a histogram's sum of values.
-func (m *Metric) Value() int64 { return m.value.Load() }
-
-// Count is the number of values recorded into a histogram.
-func (m *Metric) Count() int64 { return m.count.Load() }
-
-// EnvoyName is the metric's name in Envoy's stats (admin /stats):
+// envoyName is the metric's name in Envoy's stats (admin /stats):
 // "wasmcustom." and the defined name.
-func (m *Metric) EnvoyName() string { return CustomStatNamespace + "." + m.Name }
+func (m *metric) envoyName() string { return customStatNamespace + "." + m.name }
 
-// PrometheusName is the metric's name in Envoy's Prometheus output
+// prometheusName is the metric's name in Envoy's Prometheus output
 // (/stats/prometheus): the custom namespace is stripped and every character
 // outside [a-zA-Z0-9_] becomes "_", with no "envoy_" prefix
 // (source/server/admin/prometheus_stats.cc PrometheusStatsFormatter::
 // metricName, sanitizeName). ok is false when Envoy leaves the metric out (an
 // empty name or one starting with a digit).
-func (m *Metric) PrometheusName() (name string, ok bool) {
-	b := []byte(m.Name)
+func (m *metric) prometheusName() (name string, ok bool) {
+	b := []byte(m.name)
 	for i, c := range b {
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
 			b[i] = '_'
@@ -75,25 +68,25 @@ func (m *Metric) PrometheusName() (name string, ok bool) {
 // Metrics is a stats store. Safe for concurrent use.
 type Metrics struct {
 	mu     sync.Mutex
-	byName map[metricKey]*Metric
+	byName map[metricKey]*metric
 }
 
 type metricKey struct {
 	name string
-	typ  MetricType
+	typ  metricType
 }
 
 // NewMetrics returns an empty store.
-func NewMetrics() *Metrics { return &Metrics{byName: map[metricKey]*Metric{}} }
+func NewMetrics() *Metrics { return &Metrics{byName: map[metricKey]*metric{}} }
 
-func (s *Metrics) define(name string, t MetricType) *Metric {
+func (s *Metrics) define(name string, t metricType) *metric {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	k := metricKey{name, t}
 	if m, ok := s.byName[k]; ok {
 		return m
 	}
-	m := &Metric{Name: name, Type: t}
+	m := &metric{name: name, typ: t}
 	s.byName[k] = m
 	return m
 }
@@ -102,50 +95,41 @@ func (s *Metrics) define(name string, t MetricType) *Metric {
 // (without Envoy's "wasmcustom." prefix); ok is false if none did.
 func (s *Metrics) Get(name string) (value int64, ok bool) {
 	s.mu.Lock()
-	m, ok := s.byName[metricKey{name, Counter}]
+	m, ok := s.byName[metricKey{name, metricCounter}]
 	if !ok {
-		m, ok = s.byName[metricKey{name, Gauge}]
+		m, ok = s.byName[metricKey{name, metricGauge}]
 	}
 	s.mu.Unlock()
 	if !ok {
 		return 0, false
 	}
-	return m.Value(), true
+	return m.value.Load(), true
 }
 
 // Snapshot returns every counter's and gauge's value by defined name.
 func (s *Metrics) Snapshot() map[string]int64 {
 	out := map[string]int64{}
-	for _, m := range s.All() {
-		if m.Type != Histogram {
-			out[m.Name] = m.Value()
+	for _, m := range s.all() {
+		if m.typ != metricHistogram {
+			out[m.name] = m.value.Load()
 		}
 	}
 	return out
 }
 
-// Names returns the defined metric names, sorted.
-func (s *Metrics) Names() []string {
-	var names []string
-	for _, m := range s.All() {
-		names = append(names, m.Name)
-	}
-	return names
-}
-
-// All returns every defined metric, sorted by name, then type.
-func (s *Metrics) All() []*Metric {
+// all returns every defined metric, sorted by name, then type.
+func (s *Metrics) all() []*metric {
 	s.mu.Lock()
-	out := make([]*Metric, 0, len(s.byName))
+	out := make([]*metric, 0, len(s.byName))
 	for _, m := range s.byName {
 		out = append(out, m)
 	}
 	s.mu.Unlock()
 	sort.Slice(out, func(i, j int) bool {
-		if out[i].Name != out[j].Name {
-			return out[i].Name < out[j].Name
+		if out[i].name != out[j].name {
+			return out[i].name < out[j].name
 		}
-		return out[i].Type < out[j].Type
+		return out[i].typ < out[j].typ
 	})
 	return out
 }
@@ -154,13 +138,13 @@ func (s *Metrics) All() []*Metric {
 // "wasmcustom.<name>: <value>" per line, sorted; a histogram shows its count
 // and sum (Envoy shows quantiles).
 func (s *Metrics) WriteText(b *strings.Builder) {
-	for _, m := range s.All() {
-		b.WriteString(m.EnvoyName())
+	for _, m := range s.all() {
+		b.WriteString(m.envoyName())
 		b.WriteString(": ")
-		if m.Type == Histogram {
-			b.WriteString("count=" + strconv.FormatInt(m.Count(), 10) + " sum=" + strconv.FormatInt(m.Value(), 10))
+		if m.typ == metricHistogram {
+			b.WriteString("count=" + strconv.FormatInt(m.count.Load(), 10) + " sum=" + strconv.FormatInt(m.value.Load(), 10))
 		} else {
-			b.WriteString(strconv.FormatInt(m.Value(), 10))
+			b.WriteString(strconv.FormatInt(m.value.Load(), 10))
 		}
 		b.WriteByte('\n')
 	}
@@ -170,12 +154,12 @@ func (s *Metrics) WriteText(b *strings.Builder) {
 // /stats/prometheus does: "# TYPE <name> counter" then "<name>{} <value>"
 // (PrometheusStatsFormatter). Histograms are left out here.
 func (s *Metrics) WritePrometheus(b *strings.Builder) {
-	for _, m := range s.All() {
-		name, ok := m.PrometheusName()
-		if !ok || m.Type == Histogram {
+	for _, m := range s.all() {
+		name, ok := m.prometheusName()
+		if !ok || m.typ == metricHistogram {
 			continue
 		}
-		b.WriteString("# TYPE " + name + " " + m.Type.String() + "\n")
-		b.WriteString(name + "{} " + strconv.FormatInt(m.Value(), 10) + "\n")
+		b.WriteString("# TYPE " + name + " " + m.typ.String() + "\n")
+		b.WriteString(name + "{} " + strconv.FormatInt(m.value.Load(), 10) + "\n")
 	}
 }

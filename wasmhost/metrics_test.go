@@ -8,7 +8,7 @@ import "testing"
 // two bits, a step of 4 per definition).
 func TestMetricCallsLikeEnvoy(t *testing.T) {
 	h := newHostcallVM(t, ProfileCurrent)
-	define := func(typ MetricType, name string) (uint64, uint32) {
+	define := func(typ metricType, name string) (uint64, uint32) {
 		n, nl := h.str(0, name)
 		st := h.call(envFunctions, "proxy_define_metric", uint64(typ), n, nl, uint64(h.scratch+100))
 		id, _ := h.mem.ReadUint32Le(h.scratch + 100)
@@ -16,12 +16,12 @@ func TestMetricCallsLikeEnvoy(t *testing.T) {
 	}
 	ids := map[string]uint32{}
 	for _, d := range []struct {
-		typ  MetricType
+		typ  metricType
 		name string
 		id   uint32
 	}{
-		{Counter, "c.one", 4}, {Gauge, "g.one", 5}, {Histogram, "h.one", 6}, {Counter, "c.two", 8},
-		{Gauge, "c.one", 9}, // the same name as another type is another metric, not an error
+		{metricCounter, "c.one", 4}, {metricGauge, "g.one", 5}, {metricHistogram, "h.one", 6}, {metricCounter, "c.two", 8},
+		{metricGauge, "c.one", 9}, // the same name as another type is another metric, not an error
 	} {
 		st, id := define(d.typ, d.name)
 		if st != statusOK || id != d.id {

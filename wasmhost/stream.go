@@ -14,6 +14,17 @@ const (
 	ActionPause    Action = 1
 )
 
+// String is "continue" or "pause".
+func (a Action) String() string {
+	switch a {
+	case ActionContinue:
+		return "continue"
+	case ActionPause:
+		return "pause"
+	}
+	return "action" + itoa(uint32(a))
+}
+
 // LocalReply is a response the plugin sent with proxy_send_local_response.
 type LocalReply struct {
 	Status  uint32
@@ -47,7 +58,7 @@ type Stream struct {
 	responding bool
 	direct     bool // the local reply replaces the response without filters
 	detailsB   []byte
-	counted    []*Metric // counters the plugin incremented in this stream's callbacks
+	counted    []*metric // counters the plugin incremented in this stream's callbacks
 }
 
 // NewStream starts a stream; it reuses finished streams.
@@ -165,13 +176,12 @@ func (s *Stream) ResponseHeaders(lines [][2]string, endOfStream bool) (Action, e
 	return Action(r), err
 }
 
-// Counted returns the names of the counters the plugin incremented while
-// running this stream's callbacks, in order: a dev proxy's access log can say
-// what the plugin decided without parsing its logs.
-func (s *Stream) Counted() []string {
+// counters returns the names of the counters the plugin incremented while
+// running this stream's callbacks, in order (AccessEntry.Counters).
+func (s *Stream) counters() []string {
 	names := make([]string, len(s.counted))
 	for i, m := range s.counted {
-		names[i] = m.Name
+		names[i] = m.name
 	}
 	return names
 }

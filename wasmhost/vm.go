@@ -59,7 +59,7 @@ type VM struct {
 	root     uint32                // the root new streams are created under
 	free     []*Stream
 	nextID   uint32
-	ids      [3][]*Metric // this VM's metrics by type, id>>2 - 1
+	ids      [3][]*metric // this VM's metrics by type, id>>2 - 1
 	alloc    api.Function
 	exports  exports
 	stack    [8]uint64
@@ -77,7 +77,7 @@ type VM struct {
 
 type exports struct {
 	contextCreate, vmStart, configure, requestHeaders, responseHeaders,
-	onLog, onDone, onDelete, mallocs api.Function
+	onLog, onDone, onDelete api.Function
 }
 
 type vmKey struct{}
@@ -89,6 +89,8 @@ type ConfigError struct {
 	Logs []LogLine
 }
 
+// Error says the configuration was refused, with the plugin's warning and
+// worse log lines.
 func (e *ConfigError) Error() string {
 	var b strings.Builder
 	b.WriteString("wasmhost: the plugin refused its configuration")
@@ -147,7 +149,6 @@ func (m *Module) NewVM(ctx context.Context, cfg VMConfig) (*VM, error) {
 		onLog:           fn("proxy_on_log", false),
 		onDone:          fn("proxy_on_done", false),
 		onDelete:        fn("proxy_on_delete", false),
-		mallocs:         fn("cors_wasm_mallocs", false),
 	}
 	if err != nil {
 		mod.Close(ctx)
@@ -217,17 +218,28 @@ func (vm *VM) guestAlloc(size uint32) uint32 {
 // MemoryBytes is the size of the VM's linear memory.
 func (vm *VM) MemoryBytes() uint32 { return vm.mem.Size() }
 
-// GuestMallocs returns the guest's cumulative heap allocation count when the
-// module exports cors_wasm_mallocs (cors-wasm does), else -1.
-func (vm *VM) GuestMallocs() int64 {
-	if vm.exports.mallocs == nil {
-		return -1
+// Call runs the module's export name with params between callbacks and
+// returns its first result (0 if it has none). Envoy never calls exports
+// outside the ABI; tests use Call to read what a plugin exports about itself,
+// such as a count of its heap allocations. A missing export or a wrong number
+// of parameters is an error; a trap poisons the VM as in any callback.
+func (vm *VM) Call(name string, params ...uint64) (uint64, error) {
+	f := vm.mod.ExportedFunction(name)
+	if f == nil {
+		return 0, errors.New("wasmhost: module does not export " + name)
 	}
-	r, err := vm.call(vm.exports.mallocs)
-	if err != nil {
-		return -1
+	def := f.Definition()
+	switch want := len(def.ParamTypes()); {
+	case len(params) != want:
+		return 0, errors.New("wasmhost: export " + name + " takes " + strconv.Itoa(want) + " parameters, not " + strconv.Itoa(len(params)))
+	case want > len(vm.stack) || len(def.ResultTypes()) > len(vm.stack):
+		return 0, errors.New("wasmhost: export " + name + " has more than " + strconv.Itoa(len(vm.stack)) + " parameters or results")
 	}
-	return int64(r)
+	r, err := vm.call(f, params...)
+	if len(def.ResultTypes()) == 0 {
+		r = 0
+	}
+	return r, err
 }
 
 // LiveStreams is the number of streams not yet deleted.

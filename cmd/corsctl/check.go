@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/cors-wasm/cors-wasm/policy"
 )
@@ -20,28 +21,48 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageError(stderr, "%v", err)
 	}
+	file := displayName(fs.Arg(0))
 	configs, err := findConfigs(data)
 	if err != nil {
-		fmt.Fprintln(stdout, err)
+		fmt.Fprintf(stdout, "%s: %v\n", file, err)
 		return exitConfig
 	}
 	status := exitOK
 	for _, c := range configs {
-		prefix := wherePrefix(c)
 		if c.Problem != "" {
-			fmt.Fprintf(stdout, "%s%s\n", prefix, c.Problem)
+			printProblem(stdout, file, c)
 			status = exitConfig
 			continue
 		}
 		set, err := policy.Load(c.JSON)
 		if err != nil {
-			printLoadErrors(stdout, prefix, err)
+			printLocatedErrors(stdout, file, c, err)
 			status = exitConfig
 			continue
 		}
-		fmt.Fprintf(stdout, "%sok: %s\n", prefix, countPolicies(set.Len()))
+		if c.Where == "" {
+			fmt.Fprintf(stdout, "%s: ok: %s%s\n", file, countPolicies(set.Len()), metricsNote(set))
+		} else {
+			fmt.Fprintf(stdout, "%s%sok: %s%s\n", at(file, c.Line), wherePrefix(c), countPolicies(set.Len()), metricsNote(set))
+		}
 	}
 	return status
+}
+
+// maxMetricPolicies bounds the policies check names metrics for.
+const maxMetricPolicies = 5
+
+// metricsNote names the metrics the policies get, as Envoy's /stats shows them.
+func metricsNote(set *policy.Set) string {
+	var names []string
+	for i := 0; i < set.Len() && i < maxMetricPolicies; i++ {
+		first := policy.CounterName(set.PolicyName(i), 0)
+		names = append(names, "wasmcustom."+strings.TrimSuffix(first, policy.Counter(0).String())+"*")
+	}
+	if set.Len() > maxMetricPolicies {
+		names = append(names, fmt.Sprintf("and %d more", set.Len()-maxMetricPolicies))
+	}
+	return "; Envoy metrics " + strings.Join(names, ", ")
 }
 
 func countPolicies(n int) string {

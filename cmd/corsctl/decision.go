@@ -17,9 +17,14 @@ func printRequest(w io.Writer, lines [][2]string) {
 }
 
 // printDecision says what the plugin does with the request and its response.
-func printDecision(w io.Writer, d *policy.Decision) {
+// hasOrigin says whether the request carries an Origin: a request no policy
+// covers moves the plugin-wide counter only then (filter/stream.go).
+func printDecision(w io.Writer, d *policy.Decision, hasOrigin bool) {
 	if d.Policy < 0 {
 		fmt.Fprintln(w, "policy: none (no policy's match fits this host and path)")
+		if hasOrigin {
+			fmt.Fprintf(w, "counter: %s\n", metricNames(policy.NoPolicyCounter))
+		}
 		fmt.Fprintln(w, "action: pass the request and its response untouched")
 		return
 	}
@@ -32,7 +37,7 @@ func printDecision(w io.Writer, d *policy.Decision) {
 		fmt.Fprintf(w, "reason: %s\n", d.Reason)
 		fmt.Fprintf(w, "detail: %s\n", d.AppendDetail(nil))
 	}
-	fmt.Fprintf(w, "counter: %s\n", policy.CounterName(d.Name, d.Counter))
+	fmt.Fprintf(w, "counter: %s\n", metricNames(policy.CounterName(d.Name, d.Counter)))
 	switch {
 	case d.Shadow:
 		fmt.Fprintf(w, "mode: shadow (would reject: %s); nothing is changed\n", yesNo(d.WouldReject))
@@ -65,6 +70,21 @@ func printDecision(w io.Writer, d *policy.Decision) {
 			fmt.Fprintf(w, "upstream response: %s\n", strings.Join(notes, "; "))
 		}
 	}
+}
+
+// metricNames is a counter's name as Envoy shows it: in /stats, custom
+// metrics of a Wasm plugin carry the wasmcustom. prefix
+// (source/extensions/common/wasm/context.cc, Context::defineMetric); in
+// /stats/prometheus the custom namespace is dropped and every character
+// Prometheus does not allow becomes _ (source/server/admin/prometheus_stats.cc).
+func metricNames(name string) string {
+	prom := []byte(name)
+	for i, c := range prom {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == ':') {
+			prom[i] = '_'
+		}
+	}
+	return "wasmcustom." + name + " (Prometheus: " + string(prom) + ")"
 }
 
 // printable escapes a value that would garble the terminal; plain values

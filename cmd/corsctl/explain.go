@@ -4,8 +4,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
+	"github.com/cors-wasm/cors-wasm/internal/configfile"
 	"github.com/cors-wasm/cors-wasm/policy"
 )
 
@@ -97,6 +99,35 @@ func (er *explainRequest) lines() [][2]string {
 	return append(l, er.headers...)
 }
 
+// loadOne loads the one configuration a file must hold for explain and
+// test; on failure it prints why and returns the exit status.
+func loadOne(file string, data []byte, stdout, stderr io.Writer) (*policy.Set, configfile.Config, int) {
+	configs, err := findConfigs(data)
+	if err != nil {
+		fmt.Fprintf(stdout, "%s: %v\n", file, err)
+		return nil, configfile.Config{}, exitConfig
+	}
+	if len(configs) > 1 {
+		var where []string
+		for _, c := range configs {
+			where = append(where, at(file, c.Line)+c.Where)
+		}
+		return nil, configfile.Config{}, usageError(stderr, "%s holds %d cors-wasm configurations (%s); this command needs a file with one",
+			file, len(configs), strings.Join(where, "; "))
+	}
+	c := configs[0]
+	if c.Problem != "" {
+		printProblem(stdout, file, c)
+		return nil, c, exitConfig
+	}
+	set, err := policy.Load(c.JSON)
+	if err != nil {
+		printLocatedErrors(stdout, file, c, err)
+		return nil, c, exitConfig
+	}
+	return set, c, exitOK
+}
+
 // runExplain: corsctl explain -config FILE ...
 func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	er := &explainRequest{set: map[string]bool{}}
@@ -111,23 +142,10 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageError(stderr, "%v", err)
 	}
-	configs, err := findConfigs(data)
-	if err != nil {
-		fmt.Fprintln(stdout, err)
-		return exitConfig
-	}
-	if len(configs) > 1 {
-		return usageError(stderr, "%s holds %d cors-wasm configurations; explain needs a file with one", er.config, len(configs))
-	}
-	c := configs[0]
-	if c.Problem != "" {
-		fmt.Fprintf(stdout, "%s%s\n", wherePrefix(c), c.Problem)
-		return exitConfig
-	}
-	set, err := policy.Load(c.JSON)
-	if err != nil {
-		printLoadErrors(stdout, wherePrefix(c), err)
-		return exitConfig
+	file := displayName(er.config)
+	set, c, code := loadOne(file, data, stdout, stderr)
+	if set == nil {
+		return code
 	}
 	var r policy.Request
 	r.Reset()
@@ -138,6 +156,13 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var d policy.Decision
 	set.Decide(&r, &d)
 	printRequest(stdout, lines)
-	printDecision(stdout, &d)
+	printDecision(stdout, &d, er.set["origin"] || slices.ContainsFunc(er.headers, func(h [2]string) bool { return h[0] == "origin" }))
+	if d.Policy >= 0 && (!d.Allowed || d.WouldReject) {
+		if e, none := requestFix(c.JSON, &d, er); none != "" {
+			fmt.Fprintf(stdout, "fix: %s\n", none)
+		} else {
+			fmt.Fprintf(stdout, "fix: %s (%s)\n", e, strings.TrimSuffix(at(file, c.LineOf(e.path(), "")), ": "))
+		}
+	}
 	return exitOK
 }

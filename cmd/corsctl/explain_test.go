@@ -23,7 +23,7 @@ func TestExplainOutput(t *testing.T) {
 policy: api (policies[0])
 kind: preflight
 allowed: yes
-counter: cors.api.preflight_allowed
+counter: wasmcustom.cors.api.preflight_allowed (Prometheus: cors_api_preflight_allowed)
 action: reply 200 from the proxy; the upstream is not called
 headers:
   access-control-allow-origin: https://app.example.com
@@ -65,13 +65,13 @@ func TestExplain(t *testing.T) {
 		{"no Origin", []string{"-config", cfgs["basic"]}, exitOK,
 			[]string{"kind: no_origin", "allowed: yes", "  (none)\n", "Origin is merged into the upstream's Vary"}, nil},
 		{"no policy applies", []string{"-config", cfgs["routes"], "-host", "other.example.com", "-origin", app}, exitOK,
-			[]string{"policy: none", "action: pass the request and its response untouched"}, nil},
+			[]string{"policy: none", "counter: wasmcustom.cors.no_policy (Prometheus: cors_no_policy)\n", "action: pass the request and its response untouched"}, nil},
 		{"policy chosen by host", []string{"-config", cfgs["routes"], "-host", "admin.example.com", "-origin", "https://admin-ui.example.com"}, exitOK,
 			[]string{"policy: admin (policies[1])", "access-control-allow-credentials: true"}, nil},
 		{"pseudo-header through -header", []string{"-config", cfgs["routes"], "-header", ":authority: admin.example.com"}, exitOK,
 			[]string{"policy: admin (policies[1])"}, nil},
 		{"shadow mode", []string{"-config", cfgs["shadow"], "-origin", "https://evil.example"}, exitOK,
-			[]string{"mode: shadow (would reject: yes); nothing is changed", "counter: cors.trial.actual_disallowed"}, nil},
+			[]string{"mode: shadow (would reject: yes); nothing is changed", "counter: wasmcustom.cors.trial.actual_disallowed (Prometheus: cors_trial_actual_disallowed)"}, nil},
 		{"repeated Origin through -header", []string{"-config", cfgs["basic"], "-origin", app, "-header", "Origin: " + app}, exitOK,
 			[]string{"detail: origin: several Origin header lines"}, nil},
 		{"private network preflight", []string{"-config", cfgs["basic"], "-origin", app, "-acrm", "PUT",

@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"strings"
 
-	"github.com/cors-wasm/cors-wasm/deploy/embedded"
+	"github.com/cors-wasm/cors-wasm/internal/configfile"
 	"github.com/cors-wasm/cors-wasm/policy"
+	"github.com/tidwall/gjson"
 	"sigs.k8s.io/yaml"
 )
 
@@ -40,18 +43,27 @@ func readInput(name string, stdin io.Reader) ([]byte, error) {
 
 // findConfigs returns the configurations in data, or a message saying why
 // there are none (a deployment file without a cors-wasm filter).
-func findConfigs(data []byte) ([]embedded.Config, error) {
-	kind, configs, err := embedded.Find(data)
+func findConfigs(data []byte) ([]configfile.Config, error) {
+	kind, configs, err := configfile.Find(data)
 	if err != nil {
 		return nil, err
 	}
+	if kind == configfile.KindCompose {
+		where := "the Envoy bootstrap it mounts"
+		if files := configfile.ComposeMounts(data); len(files) > 0 {
+			where = strings.Join(files, ", ")
+		}
+		return nil, fmt.Errorf("no cors-wasm configuration in this Docker Compose file: it mounts the files that hold "+
+			"one; check %s", where)
+	}
 	if len(configs) == 0 {
-		return nil, fmt.Errorf("no cors-wasm configuration in this %s (looked for Wasm plugins whose "+
+		return nil, fmt.Errorf("no cors-wasm configuration in this %s (looked for Envoy Wasm HTTP filters, Istio "+
+			"WasmPlugins' spec.pluginConfig and Envoy Gateway EnvoyExtensionPolicies' spec.wasm[].config, whose "+
 			"configuration has \"policies\" or whose name, root ID or code location mentions \"cors\")", kind)
 	}
-	if kind == embedded.KindConfig && len(configs) == 1 {
+	if kind == configfile.KindConfig && len(configs) == 1 {
 		if hint := yamlHint(data); hint != "" {
-			configs[0] = embedded.Config{Problem: hint}
+			configs[0].JSON, configs[0].Problem = nil, hint
 		}
 	}
 	return configs, nil
@@ -60,10 +72,12 @@ func findConfigs(data []byte) ([]embedded.Config, error) {
 // maxHintJSON bounds the JSON a YAML hint repeats.
 const maxHintJSON = 2000
 
-// yamlHint explains a plugin configuration written in YAML: the plugin reads
-// JSON only (Envoy and Istio pass the configuration string as is), and the
-// decoder would otherwise stop at the first letter with "invalid JSON". The
-// hint shows the same configuration as JSON when it is short.
+// yamlHint explains a plugin configuration written in YAML on its own: Envoy
+// hands the configuration string to the plugin as is, so a configuration
+// file is JSON; YAML is converted only inside a WasmPlugin or an
+// EnvoyExtensionPolicy. Without the hint the decoder would stop at the first
+// letter with "invalid JSON". It shows the same configuration as JSON when
+// it is short.
 func yamlHint(data []byte) string {
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	if len(trimmed) == 0 || trimmed[0] == '{' || trimmed[0] == '[' || json.Valid(data) {
@@ -73,11 +87,38 @@ func yamlHint(data []byte) string {
 	if err != nil || !bytes.HasPrefix(j, []byte("{")) {
 		return ""
 	}
-	hint := "(root): this is YAML, but the plugin configuration is JSON (Envoy and Istio hand it to the plugin as is); convert it"
+	if !gjson.GetBytes(j, "policies").Exists() {
+		return "(root): this YAML file holds no cors-wasm configuration: corsctl reads plugin configurations (JSON), " +
+			"Envoy bootstraps, Istio WasmPlugins and Envoy Gateway EnvoyExtensionPolicies"
+	}
+	hint := "(root): this is YAML, but a plugin configuration file is JSON (Envoy hands the configuration " +
+		"string to the plugin as is; only Istio's WasmPlugin pluginConfig and Envoy Gateway's " +
+		"EnvoyExtensionPolicy wasm config are written in YAML and converted); convert it"
 	if len(j) <= maxHintJSON {
 		hint += ". As JSON it reads: " + string(j)
 	}
 	return hint
+}
+
+// displayName names the input in messages: the file as given, or "stdin".
+func displayName(name string) string {
+	if name == "-" {
+		return "stdin"
+	}
+	return name
+}
+
+// at is the "FILE:LINE: " prefix of a message about line of file.
+func at(file string, line int) string {
+	if line <= 0 {
+		return file + ": "
+	}
+	return file + ":" + strconv.Itoa(line) + ": "
+}
+
+// printProblem prints why no configuration could be taken from c.
+func printProblem(w io.Writer, file string, c configfile.Config) {
+	fmt.Fprintf(w, "%s%s%s\n", at(file, c.Line), wherePrefix(c), c.Problem)
 }
 
 // printLoadErrors prints each configuration error on its own line after prefix.
@@ -92,8 +133,25 @@ func printLoadErrors(w io.Writer, prefix string, err error) {
 	}
 }
 
+// printLocatedErrors prints each configuration error on its own line, at the
+// line of the setting it is about.
+func printLocatedErrors(w io.Writer, file string, c configfile.Config, err error) {
+	var errs policy.Errors
+	if !errors.As(err, &errs) {
+		fmt.Fprintf(w, "%s%v\n", at(file, c.Line), err)
+		return
+	}
+	for _, e := range errs {
+		fix := ""
+		if o := originFix(c.JSON, e); o != "" {
+			fix = " (fix: write " + strconv.Quote(o) + ")"
+		}
+		fmt.Fprintf(w, "%s%s%s\n", at(file, c.LineOf(e.Path, e.Reason)), e.Error(), fix)
+	}
+}
+
 // wherePrefix labels lines about an embedded configuration.
-func wherePrefix(c embedded.Config) string {
+func wherePrefix(c configfile.Config) string {
 	if c.Where == "" {
 		return ""
 	}

@@ -10,8 +10,10 @@ import (
 
 // Repository files the commands are tried on.
 const (
-	envoyFile = "../../envoy.yaml"
-	istioFile = "../../deploy/istio/wasmplugin.yaml"
+	envoyFile   = "../../envoy.yaml"
+	istioFile   = "../../deploy/istio/sidecar/wasmplugin.yaml"
+	egFile      = "../../deploy/envoy-gateway/oci/extensionpolicy.yaml"
+	composeFile = "../../docker-compose.yaml"
 )
 
 // result is what one in-process run printed and returned.

@@ -11,7 +11,8 @@ import (
 // exitStatuses ends every usage text: scripts and CI rely on them, and `go
 // run` reports every non-zero status as 1, so README runs the built binary.
 const exitStatuses = `Exit status: 0 ok, 1 configuration errors (or no cors-wasm configuration
-found), 2 usage errors (bad flags or arguments, unreadable file).
+found, or a test case that differs), 2 usage errors (bad flags or arguments,
+unreadable file).
 `
 
 // subcommand describes one subcommand for its usage text.
@@ -24,11 +25,14 @@ var checkCommand = subcommand{
 	name:     "check",
 	synopsis: "corsctl check FILE|-",
 	description: `Validate a cors-wasm configuration (JSON), or every one embedded in an Envoy
-bootstrap or an Istio WasmPlugin (YAML or JSON). Prints each error with its
-JSON path, or "ok: N policies". - reads standard input.`,
+bootstrap, an Istio WasmPlugin or an Envoy Gateway EnvoyExtensionPolicy (YAML
+or JSON), read as each platform hands it to the plugin. Prints each error at
+its line in FILE with its JSON path, or "ok: N policies". - reads standard
+input.`,
 	examples: []string{
 		"corsctl check examples/config.json",
 		"corsctl check envoy.yaml",
+		"corsctl check deploy/envoy-gateway/oci/extensionpolicy.yaml",
 		"kubectl get wasmplugin cors -o yaml | corsctl check -",
 	},
 }
@@ -39,7 +43,8 @@ var explainCommand = subcommand{
                 [-acrm M [-acrh LIST]] [-header "Name: value"]...`,
 	description: `Show which policy applies to a request, the decision (allowed, or the reason
 and the refused value), the counter it moves, and the exact response headers
-the plugin would send. With -acrm the request is a preflight (method OPTIONS
+the plugin would send, and for a refusal the one edit of the configuration
+that lets the request through. With -acrm the request is a preflight (method OPTIONS
 unless -method says otherwise); -acrh needs -acrm, as in a browser's preflight.`,
 	examples: []string{
 		"corsctl explain -config envoy.yaml -origin http://localhost:3000 -acrm PUT -acrh content-type",

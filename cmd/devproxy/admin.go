@@ -16,7 +16,7 @@ import (
 // does: GET /stats lists "wasmcustom.<name>: <value>" lines (?filter=REGEX
 // keeps the names that match, as Envoy's filter parameter does) and GET
 // /stats/prometheus the Prometheus text form, where Envoy strips the
-// wasmcustom namespace (wasmhost.Metric.PrometheusName).
+// wasmcustom namespace (wasmhost.Metrics.WritePrometheus).
 
 // listenAdmin binds the admin address, or nothing when addr is "".
 func listenAdmin(addr string) (net.Listener, error) {

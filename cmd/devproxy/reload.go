@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"syscall"
 
@@ -52,14 +53,16 @@ var reloaded chan string
 
 // reload applies the file at path and says what happened.
 func reload(path string, pool *wasmhost.Pool) string {
-	config, err := os.ReadFile(path)
+	config, err := readConfig(path, nil)
 	if err != nil {
 		return "devproxy: reload: " + err.Error() + "; still serving the previous configuration"
 	}
 	var ce *wasmhost.ConfigError
-	switch err := pool.Reconfigure(config); {
+	switch err := pool.Reconfigure(config.JSON()); {
 	case errors.As(err, &ce):
-		return "devproxy: reload: the plugin refused the configuration in " + path + "; still serving the previous one"
+		var lines strings.Builder
+		config.refusal(&lines)
+		return lines.String() + "devproxy: reload: the plugin refused the configuration in " + path + "; still serving the previous one"
 	case err != nil:
 		return "devproxy: reload: " + err.Error()
 	}

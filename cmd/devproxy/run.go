@@ -32,7 +32,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("devproxy", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.wasm, "wasm", "build/cors.wasm", "the plugin module")
-	fs.StringVar(&o.config, "config", "", "the plugin configuration file (JSON); - reads stdin")
+	fs.StringVar(&o.config, "config", "", "the plugin configuration: a JSON file, or an Envoy bootstrap, Istio WasmPlugin or Envoy Gateway EnvoyExtensionPolicy holding one; - reads stdin")
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:10000", "address to serve on")
 	fs.StringVar(&o.upstream, "upstream", "http://127.0.0.1:8080", "upstream base URL")
 	fs.StringVar(&o.logLevel, "log-level", "info", "plugin log level: trace, debug, info, warn, error, critical")
@@ -53,7 +53,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	case fs.NArg() > 0:
 		return o, errors.New("unexpected arguments: " + strings.Join(fs.Args(), " "))
 	case o.config == "":
-		return o, errors.New("-config is required (a JSON file, or - for stdin)")
+		return o, errors.New("-config is required (a JSON file, a deployment file holding one, or - for stdin)")
 	case o.workers < 1:
 		return o, errors.New("-workers must be at least 1")
 	}
@@ -78,7 +78,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch o.profile {
 	case "envoy-1.33":
 	case "envoy-latest":
-		profile = wasmhost.ProfilePollOneoff
+		profile = wasmhost.ProfileCurrent
 	default:
 		fmt.Fprintf(stderr, "devproxy: -wasi %q: want envoy-1.33 or envoy-latest\n", o.profile)
 		return 2
@@ -141,11 +141,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "plugin %s\n", l)
 		outMu.Unlock()
 	})
-	pool, err := mod.NewPool(ctx, o.workers, wasmhost.VMConfig{PluginConfig: config, Logs: logs})
+	pool, err := mod.NewPool(ctx, o.workers, wasmhost.VMConfig{PluginConfig: config.JSON(), Logs: logs})
 	if err != nil {
 		var ce *wasmhost.ConfigError
 		if errors.As(err, &ce) {
+			outMu.Lock()
+			config.refusal(stderr)
 			fmt.Fprintf(stderr, "devproxy: the plugin refused the configuration in %s; fix it and start again\n", o.config)
+			outMu.Unlock()
 			return 1
 		}
 		fmt.Fprintln(stderr, "devproxy: starting the plugin:", err)
@@ -184,21 +187,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 }
 
-func readConfig(path string, stdin io.Reader) ([]byte, error) {
-	if path == "-" {
-		b, err := io.ReadAll(stdin)
-		if err != nil {
-			return nil, fmt.Errorf("reading the configuration from stdin: %w", err)
-		}
-		return b, nil
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading the configuration: %w", err)
-	}
-	return b, nil
-}
-
 // cacheDir keeps compiled modules between runs, so restarts are fast.
 func cacheDir() string {
 	if d, err := os.UserCacheDir(); err == nil {
@@ -211,9 +199,9 @@ func cacheDir() string {
 // hostile Origin cannot forge log lines.
 func accessLine(e wasmhost.AccessEntry) string {
 	origin := "-"
-	if e.Origin != "" {
-		origin = fmt.Sprintf("%q", e.Origin)
+	if o := e.Request.Header.Get("Origin"); o != "" {
+		origin = fmt.Sprintf("%q", o)
 	}
 	return fmt.Sprintf("%s %s %q origin=%s status=%d cors=%s %s",
-		time.Now().Format("15:04:05.000"), e.Method, e.Path, origin, e.Status, outcome(e), e.Duration.Round(time.Microsecond))
+		time.Now().Format("15:04:05.000"), e.Request.Method, e.Request.URL.RequestURI(), origin, e.Status, outcome(e), e.Duration.Round(time.Microsecond))
 }

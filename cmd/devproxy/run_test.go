@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/cors-wasm/cors-wasm/internal/testwasm"
 )
@@ -43,7 +44,11 @@ func pluginFile(t *testing.T) string {
 func TestRefusedConfigExitsNonZeroWithPluginErrors(t *testing.T) {
 	var stdout, stderr syncBuffer
 	bad := `{"policies":[{"name":"api","allow_origins":["https://*.com","*"],"allow_credentials":true}]}`
-	code := run(context.Background(), []string{"-wasm", pluginFile(t), "-config", "-", "-listen", "127.0.0.1:0"},
+	// Were the configuration accepted, run would serve until cancelled: the
+	// deadline turns that regression into a failure, not a hung go test.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	code := run(ctx, []string{"-wasm", pluginFile(t), "-config", "-", "-listen", "127.0.0.1:0"},
 		strings.NewReader(bad), &stdout, &stderr, nil)
 	if code != 1 {
 		t.Fatalf("exit code %d, want 1", code)

@@ -32,6 +32,11 @@ var Configs = map[string]string{
 		"preflight_status":204,"max_age":-1,
 		"on_rejected_preflight":"forward","on_disallowed_origin":"reject",
 		"upstream_cors_headers":"keep"}],"debug_headers":true}`,
+	// keeppass: the upstream's CORS lines kept for allowed origins, refused
+	// origins forwarded, with credentials.
+	"keeppass": `{"policies":[{"name":"keep",
+		"allow_origins":["https://app.example.com"],"allow_credentials":true,
+		"on_rejected_preflight":"forward","upstream_cors_headers":"keep"}],"debug_headers":true}`,
 	// authstar: "*" plus authorization by name without credentials, and
 	// several exposed headers.
 	"authstar": `{"policies":[{"name":"authstar",

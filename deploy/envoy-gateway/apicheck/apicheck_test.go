@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	egv1a1 "github.com/envoyproxy/gateway/api/v1alpha1"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
 	gwv1 "sigs.k8s.io/gateway-api/apis/v1"
 	"sigs.k8s.io/yaml"
 
@@ -56,15 +58,24 @@ func newObject(kind string) any {
 		return &egv1a1.EnvoyExtensionPolicy{}
 	case "SecurityPolicy":
 		return &egv1a1.SecurityPolicy{}
+	case "Namespace":
+		return &corev1.Namespace{}
+	case "Service":
+		return &corev1.Service{}
+	case "Deployment":
+		return &appsv1.Deployment{}
 	}
 	return nil
 }
 
-// Every document of deploy/envoy-gateway and of the importer's Envoy Gateway
-// test manifest decodes strictly into Envoy Gateway's and Gateway API's own
+// Every document of deploy/envoy-gateway, the Kubernetes and Gateway API
+// documents of deploy/istio, and the importer's Envoy Gateway test manifest
+// decode strictly into Envoy Gateway's, Gateway API's and Kubernetes' own
 // types: no unknown field, no wrong type.
 func TestManifestsDecodeIntoRealTypes(t *testing.T) {
-	files := []string{"../gateway.yaml", "../httproute.yaml", "../extensionpolicy.yaml", "../extensionpolicy-http.yaml",
+	files := []string{"../oci/demo.yaml", "../oci/gateway.yaml", "../oci/httproute.yaml", "../oci/extensionpolicy.yaml",
+		"../http/demo.yaml", "../http/gateway.yaml", "../http/httproute.yaml", "../http/extensionpolicy.yaml",
+		"../../istio/sidecar/demo.yaml", "../../istio/gateway/demo.yaml", "../../istio/gateway/gateway.yaml",
 		"../../../internal/importer/testdata/envoygateway.yaml"}
 	for _, f := range files {
 		for i, d := range documents(t, f) {

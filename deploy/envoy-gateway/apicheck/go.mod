@@ -7,6 +7,7 @@ replace github.com/cors-wasm/cors-wasm => ../../..
 require (
 	github.com/cors-wasm/cors-wasm v0.0.0
 	github.com/envoyproxy/gateway v1.9.1
+	k8s.io/api v0.36.3
 	sigs.k8s.io/gateway-api v1.6.3
 	sigs.k8s.io/yaml v1.6.0
 )
@@ -50,7 +51,6 @@ require (
 	google.golang.org/protobuf v1.36.12 // indirect
 	gopkg.in/inf.v0 v0.9.1 // indirect
 	istio.io/api v1.31.1 // indirect
-	k8s.io/api v0.36.3 // indirect
 	k8s.io/apiextensions-apiserver v0.36.3 // indirect
 	k8s.io/apimachinery v0.36.3 // indirect
 	k8s.io/klog/v2 v2.140.0 // indirect

@@ -1,4 +1,4 @@
-package embedded
+package configfile
 
 import (
 	"encoding/base64"
@@ -20,20 +20,20 @@ const (
 // envoyConfigs walks listeners -> filter chains -> HTTP connection managers
 // -> Wasm HTTP filters, and takes the configuration of each filter that is a
 // cors-wasm filter (see isCORS).
-func envoyConfigs(root gjson.Result, prefix string) []Config {
+func envoyConfigs(d document) []Config {
 	var out []Config
-	each(root, "static_resources.listeners", prefix+"static_resources.listeners", func(l gjson.Result, lpath string) {
+	each(d.json, "static_resources.listeners", "static_resources.listeners", func(l gjson.Result, lpath string) {
 		each(l, "filter_chains", lpath+".filter_chains", func(fc gjson.Result, fcpath string) {
-			out = append(out, chainConfigs(fc, fcpath)...)
+			out = append(out, chainConfigs(d, fc, fcpath)...)
 		})
 		if dfc := l.Get("default_filter_chain"); dfc.Exists() {
-			out = append(out, chainConfigs(dfc, lpath+".default_filter_chain")...)
+			out = append(out, chainConfigs(d, dfc, lpath+".default_filter_chain")...)
 		}
 	})
 	return out
 }
 
-func chainConfigs(chain gjson.Result, path string) []Config {
+func chainConfigs(d document, chain gjson.Result, path string) []Config {
 	var out []Config
 	each(chain, "filters", path+".filters", func(f gjson.Result, fpath string) {
 		if f.Get(`typed_config.\@type`).String() != typeHCM {
@@ -44,7 +44,7 @@ func chainConfigs(chain gjson.Result, path string) []Config {
 				return
 			}
 			plugin := hf.Get("typed_config.config")
-			if c, ok := pluginConfiguration(plugin, hpath+".typed_config.config"); ok {
+			if c, ok := pluginConfiguration(d, plugin, hpath+".typed_config.config"); ok {
 				out = append(out, c)
 			}
 		})
@@ -55,15 +55,16 @@ func chainConfigs(chain gjson.Result, path string) []Config {
 // pluginConfiguration reads an envoy.extensions.wasm.v3.PluginConfig's
 // configuration the way Envoy hands it to the plugin: a StringValue or
 // BytesValue bare, a Struct as JSON.
-func pluginConfiguration(plugin gjson.Result, path string) (Config, bool) {
+func pluginConfiguration(d document, plugin gjson.Result, path string) (Config, bool) {
 	conf := plugin.Get("configuration")
 	value := conf.Get("value")
-	c := Config{Where: path + ".configuration.value"}
+	c := d.config(path + ".configuration.value")
 	switch typ := conf.Get(`\@type`).String(); {
 	case !conf.Exists():
-		c.Where, c.Problem = path+".configuration", "missing: the plugin refuses to start without a configuration"
+		c = d.config(path)
+		c.Problem = "no configuration: the plugin refuses to start without one"
 	case typ == typeStringValue && value.Type == gjson.String:
-		c.JSON = []byte(value.String())
+		c.JSON, c.loc.inString = []byte(value.String()), true
 	case typ == typeStruct && value.IsObject():
 		c.JSON = []byte(value.Raw)
 	case typ == typeBytesValue && value.Type == gjson.String:
@@ -73,7 +74,7 @@ func pluginConfiguration(plugin gjson.Result, path string) (Config, bool) {
 			c.JSON = b
 		}
 	default:
-		c.Where = path + ".configuration"
+		c = d.config(path + ".configuration")
 		c.Problem = "unsupported configuration " + strconv.Quote(typ) + ": use " + typeStringValue + " holding the JSON"
 	}
 	if !isCORS(c, plugin.Get("name").String(), plugin.Get("root_id").String(),

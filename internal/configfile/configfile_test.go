@@ -1,4 +1,4 @@
-package embedded
+package configfile
 
 import (
 	"strings"
@@ -30,6 +30,16 @@ func wasmFilter(name, confType, value string) string {
                           value: ` + value + "\n"
 }
 
+const wasmPlugin = "apiVersion: extensions.istio.io/v1alpha1\nkind: WasmPlugin\nmetadata: {name: cors, namespace: demo}\n"
+
+const extensionPolicy = `apiVersion: gateway.envoyproxy.io/v1alpha1
+kind: EnvoyExtensionPolicy
+metadata: {name: cors, namespace: demo}
+spec:
+  wasm:
+    - name: cors-wasm
+`
+
 const filterPath = "static_resources.listeners[0].filter_chains[0].filters[0].typed_config.http_filters"
 
 func TestFind(t *testing.T) {
@@ -49,16 +59,24 @@ func TestFind(t *testing.T) {
 			[]Config{{Where: filterPath + "[0].typed_config.config.configuration.value", JSON: []byte(`{"policies":[]}`)}}},
 		{"unsupported type", envoyWith(wasmFilter("cors", "type.googleapis.com/google.protobuf.Int32Value", "1")), KindEnvoy,
 			[]Config{{Where: filterPath + "[0].typed_config.config.configuration", Problem: "unsupported configuration"}}},
+		{"no configuration", envoyWith("                  - name: envoy.filters.http.wasm\n                    typed_config:\n                      \"@type\": " + typeWasm + "\n                      config: {name: cors}\n"), KindEnvoy,
+			[]Config{{Where: filterPath + "[0].typed_config.config", Problem: "no configuration"}}},
 		{"other plugins skipped", envoyWith(wasmFilter("waf", typeStringValue, `'{"rules":[]}'`) +
 			wasmFilter("cors", typeStringValue, `'{}'`)), KindEnvoy,
 			[]Config{{Where: filterPath + "[1].typed_config.config.configuration.value", JSON: []byte(`{}`)}}},
 		{"no plugin", envoyWith("                  - name: router\n"), KindEnvoy, nil},
-		{"WasmPlugin after other documents", "---\nkind: Deployment\n---\n" +
-			"kind: WasmPlugin\nmetadata: {name: cors}\nspec:\n  pluginConfig:\n    policies: []\n", KindIstio,
-			[]Config{{Where: "document 2: spec.pluginConfig", JSON: []byte(`{"policies":[]}`)}}},
-		{"WasmPlugin without pluginConfig", "kind: WasmPlugin\nmetadata: {name: cors}\n", KindIstio,
-			[]Config{{Where: "spec.pluginConfig", Problem: "missing"}}},
-		{"another WasmPlugin", "kind: WasmPlugin\nmetadata: {name: waf}\nspec: {pluginConfig: {rules: []}}\n", KindIstio, nil},
+		{"WasmPlugin after other documents", "---\napiVersion: v1\nkind: Namespace\n---\n" + wasmPlugin + "spec:\n  pluginConfig:\n    policies: [{max_age: 600.0, allow_credentials: yes}]\n", KindKubernetes,
+			[]Config{{Where: "WasmPlugin demo/cors: spec.pluginConfig", JSON: []byte(`{"policies":[{"allow_credentials":true,"max_age":600}]}`)}}},
+		{"WasmPlugin without pluginConfig", wasmPlugin, KindKubernetes,
+			[]Config{{Where: "WasmPlugin demo/cors: spec", Problem: "no spec.pluginConfig"}}},
+		{"WasmPlugin with an empty pluginConfig", wasmPlugin + "spec: {pluginConfig: {}}\n", KindKubernetes,
+			[]Config{{Where: "WasmPlugin demo/cors: spec.pluginConfig", Problem: "empty"}}},
+		{"another WasmPlugin", "apiVersion: x/v1\nkind: WasmPlugin\nmetadata: {name: waf}\nspec: {pluginConfig: {rules: []}}\n", KindKubernetes, nil},
+		{"EnvoyExtensionPolicy", extensionPolicy + "      config:\n        policies: [{max_age: 600.0}]\n", KindKubernetes,
+			[]Config{{Where: "EnvoyExtensionPolicy demo/cors: spec.wasm[0].config", JSON: []byte(`{"policies":[{"max_age":600}]}`)}}},
+		{"EnvoyExtensionPolicy without config", extensionPolicy, KindKubernetes,
+			[]Config{{Where: "EnvoyExtensionPolicy demo/cors: spec.wasm[0]", Problem: "no config"}}},
+		{"other Kubernetes objects", "apiVersion: v1\nkind: Namespace\nmetadata: {name: demo}\n", KindKubernetes, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
