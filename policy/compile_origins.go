@@ -58,7 +58,7 @@ func (c *compiler) origins(pc *PolicyConfig, path string, p *compiledPolicy) {
 }
 
 // originPolicyReason checks a well-formed pattern against the policy's other
-// settings (cors-rules.md "Misconfigurations a config check must refuse").
+// settings (README: what allow_origins refuses).
 func (c *compiler) originPolicyReason(op originPattern, pc *PolicyConfig) string {
 	if op.sub && op.host != "localhost" {
 		if reason := subdomainReach(op); reason != "" {

@@ -307,3 +307,40 @@ func foreignMatch(rp *reachProg, t *reachTrie, budget *int) string {
 	}
 	return ""
 }
+
+// reach is the exhaustive search behind underSuffix's trial origins: an origin
+// the whole regex matches whose host lies outside domain's registrable domain
+// through a rule of the list below it (regexreach.go), or "". Each domain is
+// searched once per regex.
+func (rc *regexChecker) reach(domain string) string {
+	if rc.reached[domain] {
+		return ""
+	}
+	if rc.reached == nil {
+		rc.reached = map[string]bool{}
+	}
+	rc.reached[domain] = true
+	if rc.prog == nil {
+		// The regex compiled once more, and indexed by byte: paid for before.
+		if rc.budget -= rc.weight * (workPerInst + len(reachAlphabet)*workPerPieceStep); rc.budget < 0 {
+			return ""
+		}
+		prog, err := syntax.Compile(rc.tree.Simplify())
+		if err != nil {
+			return ""
+		}
+		rc.prog = newReachProg(prog)
+	}
+	trie := newReachTrie(domain)
+	rc.budget -= workPerSuffixLookup + len(trie.next)*workPerSuffixRule
+	units := rc.budget / workPerReachState
+	w := foreignMatch(rc.prog, trie, &units)
+	rc.budget = units * workPerReachState
+	if w == "" || !rc.allows(w) {
+		return ""
+	}
+	if _, host, _, _ := splitOrigin(w); !outside(domain, host) {
+		return ""
+	}
+	return w
+}
