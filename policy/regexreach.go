@@ -320,6 +320,13 @@ func (rc *regexChecker) reach(domain string) string {
 		rc.reached = map[string]bool{}
 	}
 	rc.reached[domain] = true
+	if rc.budget < 0 {
+		return ""
+	}
+	trie := newReachTrie(domain)
+	if rc.budget -= workPerSuffixLookup + len(trie.next)*workPerTrieNode; len(trie.next[0]) == 0 {
+		return "" // no rule below domain: nothing to search for
+	}
 	if rc.prog == nil {
 		// The regex compiled once more, and indexed by byte: paid for before.
 		if rc.budget -= rc.weight * (workPerInst + len(reachAlphabet)*workPerPieceStep); rc.budget < 0 {
@@ -331,8 +338,6 @@ func (rc *regexChecker) reach(domain string) string {
 		}
 		rc.prog = newReachProg(prog)
 	}
-	trie := newReachTrie(domain)
-	rc.budget -= workPerSuffixLookup + len(trie.next)*workPerSuffixRule
 	units := rc.budget / workPerReachState
 	w := foreignMatch(rc.prog, trie, &units)
 	rc.budget = units * workPerReachState

@@ -33,7 +33,8 @@ const (
 	workPerItem         = 150     // expanding, per character of the expanded cases
 	workPerUnicodeTable = 150_000 // parsing \p{...} or \P{...}: a Unicode table of hundreds of ranges, merged and sorted
 	workPerSuffixLookup = 3_000   // finding the public-suffix rules under a domain
-	workPerSuffixRule   = 50      // one rule found under a domain
+	workPerSuffixRule   = 300     // one host under a domain that the list puts in other hands, listed or tried
+	workPerTrieNode     = 1_200   // one node of the automaton of those hosts (regexreach.go)
 	workPerReachState   = 500     // one state of the search for hosts under the list's rules (regexreach.go)
 	workPerFillByte     = 8       // spelling a trial origin, per byte
 	workPerPieceStep    = 4       // matching a piece of the regex on its own, per instruction and byte
