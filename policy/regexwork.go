@@ -61,10 +61,10 @@ func newRegexWork(configLeft int) regexWork {
 func (w regexWork) tooComplex() string {
 	if w.ownBudget {
 		return "too complex to verify (its check needs more than " + strconv.Itoa(MaxRegexWork) +
-			" work units, see README \"Limits\"): split it into several simpler regexes (fewer alternatives and repetitions each), or list the origins in allow_origins"
+			" work units, see README, \"Configure limits\"): split it into several simpler regexes (fewer alternatives and repetitions each), or list the origins in allow_origins"
 	}
 	return "too complex to verify: the configuration's regexes together need more than " + strconv.Itoa(MaxConfigWork) +
-		" work units (see README \"Limits\"), and this is where they ran out: use fewer or simpler regexes, or list the origins in allow_origins"
+		" work units (see README, \"Configure limits\"), and this is where they ran out: use fewer or simpler regexes, or list the origins in allow_origins"
 }
 
 // progSize is about how many instructions regexp/syntax compiles re into
@@ -125,7 +125,7 @@ func (c *compiler) spend(pc *PolicyConfig, path string) bool {
 	}
 	if c.work -= workPerPolicy + entries*workPerEntry; c.work < 0 {
 		c.fail(path, "the configuration is too large to verify: it needs more than "+strconv.Itoa(MaxConfigWork)+
-			" work units (see README \"Limits\"), and runs out at this policy ("+strconv.Itoa(entries)+
+			" work units (see README, \"Configure limits\"), and runs out at this policy ("+strconv.Itoa(entries)+
 			" origins, methods, headers, hosts and path prefixes): split it over several filters, or use fewer origins and policies")
 		return false
 	}
