@@ -40,41 +40,63 @@ func verifyOriginRegex(expr string, credentials, insecureOK bool, configLeft *in
 	}
 	work := newRegexWork(*configLeft)
 	rc := &regexChecker{credentials: credentials && !insecureOK, budget: work.left - workPerRegex - len(expr)*workPerRegexByte}
-	defer func() { *configLeft -= work.left - rc.budget }()
+	reason := rc.check(expr)
+	*configLeft -= work.left - rc.budget
+	var reasons []string
+	for _, p := range rc.problems {
+		if p != "" {
+			reasons = append(reasons, p)
+		}
+	}
+	switch {
+	case reason != "":
+		reasons = append(reasons, reason)
+	case rc.budget < 0:
+		reasons = append(reasons, work.tooComplex())
+	}
+	if len(reasons) > 0 {
+		return nil, reasons
+	}
+	return rc.re, nil
+}
+
+// check runs verifyOriginRegex's checks, recording problems in rc.problems; it
+// returns a reason that ends the check early ("" when it ran to the end or out
+// of work, which leaves rc.budget below 0).
+func (rc *regexChecker) check(expr string) string {
 	if rc.budget -= unicodeTables(expr) * workPerUnicodeTable; rc.budget < 0 {
-		return nil, []string{work.tooComplex()}
+		return ""
 	}
 	tree, err := syntax.Parse(expr, syntax.Perl)
 	if err != nil {
-		return nil, []string{"not a valid RE2 regex: " + err.Error()}
+		return "not a valid RE2 regex: " + err.Error()
 	}
 	// Compiling is paid for before it runs: a short regex can ask for a huge program.
 	if rc.weight = progSize(tree) + 2; satMul(rc.weight, workPerInst) > rc.budget {
 		rc.budget = -1
-		return nil, []string{work.tooComplex()}
+		return ""
 	}
 	rc.budget -= rc.weight * workPerInst
-	re, err := regexp.Compile(expr)
-	if err != nil {
-		return nil, []string{"not a valid RE2 regex: " + err.Error()}
+	if rc.re, err = regexp.Compile(expr); err != nil {
+		return "not a valid RE2 regex: " + err.Error()
 	}
-	rc.re, rc.tree, rc.topAlternation = re, tree, tree.Op == syntax.OpAlternate
+	rc.tree, rc.topAlternation = tree, tree.Op == syntax.OpAlternate
 	x := &expander{budget: rc.budget / workPerItem}
 	seqs := x.seqs(tree)
 	rc.budget -= x.items * workPerItem
 	switch {
 	case x.unsupported != "":
-		return nil, []string{x.unsupported}
+		return x.unsupported
 	case x.outOfWork || rc.budget < 0:
 		rc.budget = min(rc.budget, -1)
-		return nil, []string{work.tooComplex()}
+		return ""
 	case x.tooMany:
-		return nil, []string{"too complex to verify (more than " + strconv.Itoa(maxSequences) + " alternative cases, or too long once they are spelled out): split it into several regexes"}
+		return "too complex to verify (more than " + strconv.Itoa(maxSequences) + " alternative cases, or too long once they are spelled out): split it into several regexes"
 	}
 	matchable := false
 	for _, seq := range seqs {
 		if rc.budget < 0 {
-			break
+			return ""
 		}
 		atoms, begin, end, ok := stripAnchors(seq)
 		if !ok {
@@ -87,22 +109,10 @@ func verifyOriginRegex(expr string, credentials, insecureOK bool, configLeft *in
 		matchable = true
 		rc.sequence(atoms, begin, end)
 	}
-	var reasons []string
-	for _, p := range rc.problems {
-		if p != "" {
-			reasons = append(reasons, p)
-		}
+	if !matchable && rc.budget >= 0 {
+		return rc.neverMatches()
 	}
-	switch {
-	case rc.budget < 0:
-		reasons = append(reasons, work.tooComplex())
-	case !matchable:
-		reasons = append(reasons, rc.neverMatches())
-	}
-	if len(reasons) > 0 {
-		return nil, reasons
-	}
-	return re, nil
+	return ""
 }
 
 // stripAnchors removes the ^ and $ of a sequence and says whether it had
@@ -143,15 +153,15 @@ const (
 // sequence records why one expanded case of the regex is unsafe: every kind
 // of problem not found yet in an earlier case.
 func (rc *regexChecker) sequence(atoms []atom, begin, end bool) {
-	if !begin || !end {
-		rc.report(problemAnchor, func() string { return rc.unanchored(atoms, begin, end) })
+	if (!begin || !end) && !rc.witnessed[problemAnchor] {
+		rc.report(problemAnchor, rc.unanchored(atoms, begin, end))
 	}
 	for i, a := range atoms {
 		if a.loneDot {
-			rc.report(problemDot, func() string {
+			if !rc.witnessed[problemDot] {
 				w := rc.witness(atoms, i, []string{"x", "0", "-"})
-				return `contains an unescaped "." that matches any character` + example(w) + `: write \. for a literal dot`
-			})
+				rc.report(problemDot, `contains an unescaped "." that matches any character`+example(w)+`: write \. for a literal dot`)
+			}
 			// The rest of the check reads the case as its author meant it, with
 			// a literal dot: what that reading matches, the regex matches too.
 			atoms = literalDots(atoms)
@@ -162,25 +172,22 @@ func (rc *regexChecker) sequence(atoms []atom, begin, end bool) {
 		return // nothing left to find in this case
 	}
 	h := readHost(atoms)
-	hostReason := rc.host(atoms, &h) // also tells plainHTTP about loopback hosts
-	rc.report(problemHost, func() string { return hostReason })
-	rc.report(problemOptional, func() string { return rc.optionalJoined(atoms, &h) })
-	if rc.credentials {
-		rc.report(problemHTTP, func() string { return rc.plainHTTP(atoms, &h) })
+	rc.report(problemHost, rc.host(atoms, &h)) // host also tells plainHTTP about loopback hosts
+	if !rc.witnessed[problemOptional] {
+		rc.report(problemOptional, rc.optionalJoined(atoms, &h))
+	}
+	if rc.credentials && !rc.witnessed[problemHTTP] {
+		rc.report(problemHTTP, rc.plainHTTP(atoms, &h))
 	}
 }
 
-// report records the reason find gives for a kind of problem, unless one
-// naming an origin was found already (find is then not run). A reason without
-// an origin (this case spells none the regex matches) is kept only until a
-// later case gives one with an origin.
-func (rc *regexChecker) report(kind int, find func() string) {
-	if rc.witnessed[kind] {
-		return
-	}
-	reason := find()
+// report records reason for a kind of problem, unless one naming an origin
+// was found already (callers skip finding it then). A reason without an origin
+// (this case spells none the regex matches) is kept only until a later case
+// gives one with an origin.
+func (rc *regexChecker) report(kind int, reason string) {
 	switch {
-	case reason == "":
+	case reason == "" || rc.witnessed[kind]:
 	case strings.Contains(reason, " (it matches ") || strings.Contains(reason, ", e.g. "):
 		rc.problems[kind], rc.witnessed[kind] = reason, true
 	case rc.problems[kind] == "":
