@@ -19,7 +19,7 @@ func printRequest(w io.Writer, lines [][2]string) {
 // printDecision says what the plugin does with the request and its response.
 func printDecision(w io.Writer, d *policy.Decision) {
 	if d.Policy < 0 {
-		fmt.Fprintln(w, "policy: none (no policy's match fits this host and path)")
+		fmt.Fprintln(w, "policy: none (no policy's match fits this host and path, or the first that fits is no_cors)")
 		fmt.Fprintln(w, "action: pass the request and its response untouched")
 		return
 	}
