@@ -23,7 +23,7 @@ func (v Verb) String() string { return verbNames[v] }
 
 // Entry is one line of the report.
 type Entry struct {
-	Where  string // file:line and resource, e.g. `routes.yaml:12: HTTPRoute demo/api`
+	Where  string // file, line of the setting and resource, e.g. `routes.yaml:12: HTTPRoute demo/api`
 	Field  string // the setting in the source, e.g. `spec.rules[0].filters[0].cors.allowOrigins[1]`
 	Verb   Verb
 	Detail string // what it became, or why it was changed or dropped
@@ -84,21 +84,43 @@ func (r *Report) String() string {
 	return b.String()
 }
 
-func (r *Report) add(where, field string, v Verb, detail string) {
-	r.Entries = append(r.Entries, Entry{Where: where, Field: field, Verb: v, Detail: detail})
+// source is one resource of the input: the document it is in and what it
+// is ("HTTPRoute shop/api"), so that report lines name the file, the line
+// of the setting and the resource.
+type source struct {
+	doc  *document
+	what string
+}
+
+// at is "file:line: resource" for the setting at field.
+func (s *source) at(field string) string {
+	return s.doc.file + ":" + strconv.Itoa(s.doc.lineOf(field)) + ": " + s.what
+}
+
+// add appends an entry, unless the same line is already there (a route
+// written for several hosts is reported once).
+func (r *Report) add(s *source, field string, v Verb, detail string) {
+	e := Entry{Where: s.at(field), Field: field, Verb: v, Detail: detail}
+	for _, old := range r.Entries {
+		if old == e {
+			return
+		}
+	}
+	r.Entries = append(r.Entries, e)
 }
 
 // override replaces what an earlier entry said about the same setting (a
 // value first mapped, then dropped when the configuration is checked), so
 // each setting has one final line, in its original place.
-func (r *Report) override(where, field string, v Verb, detail string) {
+func (r *Report) override(s *source, field string, v Verb, detail string) {
+	where := s.at(field)
 	for i := range r.Entries {
 		if e := &r.Entries[i]; e.Where == where && e.Field == field && e.Verb == Mapped {
 			e.Verb, e.Detail = v, detail
 			return
 		}
 	}
-	r.add(where, field, v, detail)
+	r.add(s, field, v, detail)
 }
 
 // q quotes a source value for the report (escaped, bounded).

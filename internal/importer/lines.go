@@ -1,0 +1,129 @@
+package importer
+
+import (
+	"strconv"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// lineIndex finds the line of a setting in a document from the YAML (or
+// JSON) node tree of its text, so that the report points at the setting,
+// not at the document's first line.
+type lineIndex struct {
+	node  *yaml.Node // the resource's node
+	first int        // line of the document's first line in the file, from 1
+}
+
+// parseLines builds the index of a document's text; nil when the text does
+// not parse (the JSON conversion reports that error).
+func parseLines(text string, first int) *lineIndex {
+	var doc yaml.Node
+	if yaml.Unmarshal([]byte(text), &doc) != nil || len(doc.Content) == 0 {
+		return nil
+	}
+	return &lineIndex{node: doc.Content[0], first: first}
+}
+
+// item is the index of the i-th element of the resource's sequence, or of
+// its "items" list (a v1 List), for the resources read from one.
+func (x *lineIndex) item(i int) *lineIndex {
+	if x == nil {
+		return nil
+	}
+	n := x.node
+	if n.Kind == yaml.MappingNode {
+		n = child(n, "items")
+	}
+	if n == nil || n.Kind != yaml.SequenceNode || i >= len(n.Content) {
+		return x
+	}
+	return &lineIndex{node: n.Content[i], first: x.first}
+}
+
+// line is the file line of the setting at field, a path such as
+// `spec.rules[0].filters[1].cors.allowOrigins[2]` (keys may hold dots, as
+// Envoy's filter names do; Envoy's snake_case names also find the
+// lowerCamelCase spelling protojson accepts). A path that leads nowhere
+// stops at the deepest setting found; the empty path is the resource.
+func (x *lineIndex) line(field string) int {
+	if x == nil {
+		return 0
+	}
+	n := x.node
+	for rest := field; rest != "" && n != nil; {
+		if rest[0] == '[' {
+			end := strings.IndexByte(rest, ']')
+			i, err := strconv.Atoi(rest[1:max(end, 1)])
+			if end < 0 || err != nil || n.Kind != yaml.SequenceNode || i < 0 || i >= len(n.Content) {
+				break
+			}
+			n, rest = n.Content[i], strings.TrimPrefix(rest[end+1:], ".")
+			continue
+		}
+		if n.Kind != yaml.MappingNode {
+			break
+		}
+		next, used := longestKey(n, rest)
+		if next == nil {
+			break
+		}
+		n, rest = next, strings.TrimPrefix(rest[used:], ".")
+	}
+	return x.first + n.Line - 1
+}
+
+// longestKey finds the member whose key is the longest that starts path
+// and ends at a '.', a '[' or the end of it; it returns the value node and
+// the bytes of path the key used.
+func longestKey(m *yaml.Node, path string) (*yaml.Node, int) {
+	var best *yaml.Node
+	used := 0
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k := m.Content[i].Value
+		n := keyPrefix(path, k)
+		if n > used {
+			best, used = m.Content[i+1], n
+		}
+	}
+	return best, used
+}
+
+// keyPrefix is how many bytes of path the key k spells (as written, or as
+// the snake_case form of a lowerCamelCase key), when it is followed by a
+// separator; 0 otherwise.
+func keyPrefix(path, k string) int {
+	for _, spelling := range []string{k, snake(k)} {
+		if strings.HasPrefix(path, spelling) {
+			n := len(spelling)
+			if n == len(path) || path[n] == '.' || path[n] == '[' {
+				return n
+			}
+		}
+	}
+	return 0
+}
+
+// snake turns lowerCamelCase into snake_case: virtualHosts -> virtual_hosts.
+func snake(k string) string {
+	var b strings.Builder
+	for i := 0; i < len(k); i++ {
+		if c := k[i]; c >= 'A' && c <= 'Z' {
+			b.WriteByte('_')
+			b.WriteByte(c + 'a' - 'A')
+			continue
+		}
+		b.WriteByte(k[i])
+	}
+	return b.String()
+}
+
+// child is the value of key in a mapping node.
+func child(m *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
