@@ -3,8 +3,8 @@ package importer
 import (
 	"strings"
 
-	networking "istio.io/api/networking/v1alpha3"
 	"google.golang.org/protobuf/proto"
+	networking "istio.io/api/networking/v1alpha3"
 )
 
 // mergeDelegate is a delegate's route as Istio merges it under the root's
