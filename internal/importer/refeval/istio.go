@@ -10,8 +10,8 @@ import (
 	corsv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/cors/v3"
 	matcherv3 "github.com/envoyproxy/go-control-plane/envoy/type/matcher/v3"
 	typev3 "github.com/envoyproxy/go-control-plane/envoy/type/v3"
-	networking "istio.io/api/networking/v1alpha3"
 	"google.golang.org/protobuf/types/known/wrapperspb"
+	networking "istio.io/api/networking/v1alpha3"
 )
 
 // Istio evaluates VirtualServices as Istio hands them to Envoy.
@@ -277,8 +277,8 @@ func istioStringFits(sm *networking.StringMatch, path, full string, fold bool) b
 func istioCORS(in *networking.CorsPolicy) *corsv3.CorsPolicy {
 	out := &corsv3.CorsPolicy{AllowCredentials: in.GetAllowCredentials(),
 		AllowHeaders: strings.Join(in.GetAllowHeaders(), ","), AllowMethods: strings.Join(in.GetAllowMethods(), ","),
-		ExposeHeaders: strings.Join(in.GetExposeHeaders(), ","),
-		FilterEnabled: &corev3.RuntimeFractionalPercent{DefaultValue: &typev3.FractionalPercent{Numerator: 100}},
+		ExposeHeaders:                strings.Join(in.GetExposeHeaders(), ","),
+		FilterEnabled:                &corev3.RuntimeFractionalPercent{DefaultValue: &typev3.FractionalPercent{Numerator: 100}},
 		ForwardNotMatchingPreflights: wrapperspb.Bool(in.GetUnmatchedPreflights() != networking.CorsPolicy_IGNORE)}
 	if in.GetMaxAge() != nil {
 		out.MaxAge = strconv.FormatInt(in.GetMaxAge().GetSeconds(), 10)
