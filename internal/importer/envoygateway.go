@@ -114,7 +114,7 @@ func (in *importer) attach(d *securityPolicyDoc, g *grant, field string, kind gw
 		}
 		if section == nil {
 			rd.policies[-1] = append(rd.policies[-1], g)
-			in.rep.add(d.src, field, Mapped, "HTTPRoute "+q(name)+" -> its rules (hostnames and path matches, from "+rd.src.at("")+")")
+			in.rep.add(d.src, field, Mapped, "HTTPRoute "+q(name)+" -> its rules (hostnames and path matches, from "+rd.src.doc.file+")")
 			return
 		}
 		for ri, rule := range rd.route.Spec.Rules {

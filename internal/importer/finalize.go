@@ -67,7 +67,7 @@ func droppedSummary(rep *Report) string {
 		}
 	}
 	if len(lines) == 0 {
-		return "every CORS setting grants nothing"
+		return "no route with CORS settings grants anything: each is turned off, or never reached (an earlier route of its host takes all its requests)"
 	}
 	return "every CORS setting was dropped or grants nothing; dropped:\n  " + strings.Join(lines, "\n  ")
 }

@@ -132,9 +132,6 @@ func (in *importer) readItems(doc *document, items []json.RawMessage) []string {
 	var errs []string
 	for i, it := range items {
 		sub := document{file: doc.file, line: doc.line, json: it, lines: doc.lines.item(i)}
-		if l := sub.lines.line(""); l > 0 {
-			sub.line = l
-		}
 		errs = append(errs, in.read(&sub)...)
 	}
 	return errs

@@ -26,8 +26,9 @@ type document struct {
 	lines *lineIndex // nil when the text has no node tree
 }
 
-// where is "file:line" for the report and errors.
-func (d *document) where() string { return d.file + ":" + strconv.Itoa(d.line) }
+// where is "file:line" of the document (of the resource in a list) for
+// input errors.
+func (d *document) where() string { return d.file + ":" + strconv.Itoa(d.lineOf("")) }
 
 // lineOf is the file line of the setting at field (see lineIndex.line),
 // the document's first line when it cannot be found.

@@ -9,20 +9,44 @@ import (
 
 // lineIndex finds the line of a setting in a document from the YAML (or
 // JSON) node tree of its text, so that the report points at the setting,
-// not at the document's first line.
+// not at the document's first line. The tree is built when a line is
+// first asked for: most imports that are checked are never printed.
 type lineIndex struct {
-	node  *yaml.Node // the resource's node
-	first int        // line of the document's first line in the file, from 1
+	text   string
+	first  int // line of the document's first line in the file, from 1
+	parent *lineIndex
+	index  int // of the resource in the parent's sequence or List items
+	node   *yaml.Node
+	done   bool
 }
 
-// parseLines builds the index of a document's text; nil when the text does
-// not parse (the JSON conversion reports that error).
+// parseLines is the index of a document's text.
 func parseLines(text string, first int) *lineIndex {
-	var doc yaml.Node
-	if yaml.Unmarshal([]byte(text), &doc) != nil || len(doc.Content) == 0 {
-		return nil
+	return &lineIndex{text: text, first: first}
+}
+
+// resolve builds the node of the resource, nil when the text does not
+// parse (the JSON conversion reports that error).
+func (x *lineIndex) resolve() *yaml.Node {
+	if x.done {
+		return x.node
 	}
-	return &lineIndex{node: doc.Content[0], first: first}
+	x.done = true
+	if x.parent == nil {
+		var doc yaml.Node
+		if yaml.Unmarshal([]byte(x.text), &doc) == nil && len(doc.Content) > 0 {
+			x.node = doc.Content[0]
+		}
+		return x.node
+	}
+	n := x.parent.resolve()
+	if n != nil && n.Kind == yaml.MappingNode {
+		n = child(n, "items")
+	}
+	if n != nil && n.Kind == yaml.SequenceNode && x.index < len(n.Content) {
+		x.node = n.Content[x.index]
+	}
+	return x.node
 }
 
 // item is the index of the i-th element of the resource's sequence, or of
@@ -31,14 +55,7 @@ func (x *lineIndex) item(i int) *lineIndex {
 	if x == nil {
 		return nil
 	}
-	n := x.node
-	if n.Kind == yaml.MappingNode {
-		n = child(n, "items")
-	}
-	if n == nil || n.Kind != yaml.SequenceNode || i >= len(n.Content) {
-		return x
-	}
-	return &lineIndex{node: n.Content[i], first: x.first}
+	return &lineIndex{first: x.first, parent: x, index: i}
 }
 
 // line is the file line of the setting at field, a path such as
@@ -47,7 +64,7 @@ func (x *lineIndex) item(i int) *lineIndex {
 // lowerCamelCase spelling protojson accepts). A path that leads nowhere
 // stops at the deepest setting found; the empty path is the resource.
 func (x *lineIndex) line(field string) int {
-	if x == nil {
+	if x == nil || x.resolve() == nil {
 		return 0
 	}
 	n := x.node

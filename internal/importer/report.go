@@ -23,16 +23,20 @@ func (v Verb) String() string { return verbNames[v] }
 
 // Entry is one line of the report.
 type Entry struct {
-	Where  string // file, line of the setting and resource, e.g. `routes.yaml:12: HTTPRoute demo/api`
+	src    *source
 	Field  string // the setting in the source, e.g. `spec.rules[0].filters[0].cors.allowOrigins[1]`
 	Verb   Verb
 	Detail string // what it became, or why it was changed or dropped
 }
 
+// Where is the file, the line of the setting and the resource, e.g.
+// `routes.yaml:12: HTTPRoute demo/api`.
+func (e Entry) Where() string { return e.src.at(e.Field) }
+
 // String renders "where: field: verb: detail".
 func (e Entry) String() string {
 	var b strings.Builder
-	b.WriteString(e.Where)
+	b.WriteString(e.Where())
 	b.WriteString(": ")
 	if e.Field != "" {
 		b.WriteString(e.Field)
@@ -100,9 +104,9 @@ func (s *source) at(field string) string {
 // add appends an entry, unless the same line is already there (a route
 // written for several hosts is reported once).
 func (r *Report) add(s *source, field string, v Verb, detail string) {
-	e := Entry{Where: s.at(field), Field: field, Verb: v, Detail: detail}
+	e := Entry{src: s, Field: field, Verb: v, Detail: detail}
 	for _, old := range r.Entries {
-		if old == e {
+		if old.src.doc == s.doc && old.src.what == s.what && old.Field == field && old.Verb == v && old.Detail == detail {
 			return
 		}
 	}
@@ -113,9 +117,8 @@ func (r *Report) add(s *source, field string, v Verb, detail string) {
 // value first mapped, then dropped when the configuration is checked), so
 // each setting has one final line, in its original place.
 func (r *Report) override(s *source, field string, v Verb, detail string) {
-	where := s.at(field)
 	for i := range r.Entries {
-		if e := &r.Entries[i]; e.Where == where && e.Field == field && e.Verb == Mapped {
+		if e := &r.Entries[i]; e.src.doc == s.doc && e.src.what == s.what && e.Field == field && e.Verb == Mapped {
 			e.Verb, e.Detail = v, detail
 			return
 		}

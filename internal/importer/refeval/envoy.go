@@ -1,7 +1,6 @@
 package refeval
 
 import (
-	"regexp"
 	"sort"
 	"strings"
 
@@ -100,11 +99,11 @@ func envoyRouteFits(m *routev3.RouteMatch, r Request, preflight bool) bool {
 			return false
 		}
 	case *routev3.RouteMatch_SafeRegex:
-		expr := "^(?:" + ps.SafeRegex.GetRegex() + ")$"
+		expr := ps.SafeRegex.GetRegex()
 		if fold {
-			expr = "(?i)" + expr
+			expr = "(?i)(?:" + expr + ")"
 		}
-		if ok, _ := regexp.MatchString(expr, path); !ok {
+		if !fullMatch(expr, path) {
 			return false
 		}
 	default:
@@ -309,8 +308,7 @@ func stringMatches(m *matcherv3.StringMatcher, v string) bool {
 	case *matcherv3.StringMatcher_Contains:
 		return strings.Contains(fold(v), fold(p.Contains))
 	case *matcherv3.StringMatcher_SafeRegex:
-		ok, _ := regexp.MatchString("^(?:"+p.SafeRegex.GetRegex()+")$", v)
-		return ok
+		return fullMatch(p.SafeRegex.GetRegex(), v)
 	}
 	return false
 }

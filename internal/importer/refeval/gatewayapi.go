@@ -132,8 +132,7 @@ func matchFits(m gwv1.HTTPRouteMatch, r Request, preflight bool) ([5]int, bool) 
 		}
 		rank[0] = 0
 	case gwv1.PathMatchRegularExpression:
-		re, err := regexp.Compile("^(?:" + value + ")$")
-		if err != nil || !re.MatchString(path) {
+		if !fullMatch(value, path) {
 			return rank, false
 		}
 		rank[0] = 1
@@ -346,8 +345,7 @@ func gatewayOriginAllowed(patterns []string, origin string) bool {
 			continue
 		}
 		ph = strings.ToLower(ph)
-		re := "^" + strings.ReplaceAll(regexp.QuoteMeta(ph), `\*`, ".*") + "$"
-		if ok, _ := regexp.MatchString(re, oh); ok {
+		if fullMatch(strings.ReplaceAll(regexp.QuoteMeta(ph), `\*`, ".*"), oh) {
 			return true
 		}
 	}

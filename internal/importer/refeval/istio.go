@@ -1,7 +1,6 @@
 package refeval
 
 import (
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -261,12 +260,11 @@ func istioStringFits(sm *networking.StringMatch, path, full string, fold bool) b
 		p := sm.GetPrefix()
 		return len(full) >= len(p) && eq(full[:len(p)], p)
 	default:
-		expr := "^(?:" + sm.GetRegex() + ")$"
+		expr := sm.GetRegex()
 		if fold {
-			expr = "(?i)" + expr
+			expr = "(?i)(?:" + expr + ")"
 		}
-		ok, _ := regexp.MatchString(expr, path)
-		return ok
+		return fullMatch(expr, path)
 	}
 }
 
