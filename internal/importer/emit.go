@@ -175,6 +175,14 @@ func pathItems(values []string, field string) []item {
 	return out
 }
 
+// hostDesc names a group's host for the report.
+func hostDesc(h string) string {
+	if h == "" {
+		return "every host"
+	}
+	return q(h)
+}
+
 // hostName is a host as part of a policy name.
 func hostName(h string) string {
 	switch h {

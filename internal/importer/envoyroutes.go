@@ -40,7 +40,7 @@ func (in *importer) envoyGroups(d *rcDoc) []*group {
 			}
 			seen[g.pattern] = true
 			if g.over {
-				in.rep.add(d.src, field, Dropped, g.reason+": no_cors there")
+				in.rep.add(d.src, field, Mapped, g.reason+" -> no_cors for "+hostDesc(g.host)+", as far as its routes go")
 			} else {
 				in.rep.add(d.src, field, Mapped, q(dom)+" -> match.hosts")
 			}

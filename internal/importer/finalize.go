@@ -161,10 +161,6 @@ func dropRefused(d *draft, key string, index int, e *policy.Error, rep *Report) 
 		}
 		*list = nil
 		return true
-	case key == "max_age":
-		rep.override(g.src, g.maxAgeField, Dropped, strconv.Itoa(g.maxAge)+": "+e.Reason+"; max-age header not sent")
-		g.maxAge = 0
-		return true
 	}
 	return false
 }

@@ -68,6 +68,7 @@ func (x *lineIndex) line(field string) int {
 		return 0
 	}
 	n := x.node
+	at := n.Line // a member's key line, an element's own line
 	for rest := field; rest != "" && n != nil; {
 		if rest[0] == '[' {
 			end := strings.IndexByte(rest, ']')
@@ -76,34 +77,31 @@ func (x *lineIndex) line(field string) int {
 				break
 			}
 			n, rest = n.Content[i], strings.TrimPrefix(rest[end+1:], ".")
+			at = n.Line
 			continue
 		}
 		if n.Kind != yaml.MappingNode {
 			break
 		}
-		next, used := longestKey(n, rest)
+		key, next, used := longestKey(n, rest)
 		if next == nil {
 			break
 		}
-		n, rest = next, strings.TrimPrefix(rest[used:], ".")
+		n, rest, at = next, strings.TrimPrefix(rest[used:], "."), key.Line
 	}
-	return x.first + n.Line - 1
+	return x.first + at - 1
 }
 
 // longestKey finds the member whose key is the longest that starts path
-// and ends at a '.', a '[' or the end of it; it returns the value node and
-// the bytes of path the key used.
-func longestKey(m *yaml.Node, path string) (*yaml.Node, int) {
-	var best *yaml.Node
-	used := 0
+// and ends at a '.', a '[' or the end of it; it returns the key and value
+// nodes and the bytes of path the key used.
+func longestKey(m *yaml.Node, path string) (key, value *yaml.Node, used int) {
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		k := m.Content[i].Value
-		n := keyPrefix(path, k)
-		if n > used {
-			best, used = m.Content[i+1], n
+		if n := keyPrefix(path, m.Content[i].Value); n > used {
+			key, value, used = m.Content[i], m.Content[i+1], n
 		}
 	}
-	return best, used
+	return key, value, used
 }
 
 // keyPrefix is how many bytes of path the key k spells (as written, or as

@@ -67,7 +67,7 @@ type stringMatch struct {
 // Exact origins and full-match regexes map; other prefix, suffix and
 // contains matchers match strings, not origins (a prefix
 // `https://app.example.com` also matches `https://app.example.com.evil.net`),
-// so they are dropped, as is ignore_case on letters.
+// so they are dropped, as is ignore_case on an exact origin with capitals.
 func addOriginMatcher(g *grant, rep *Report, field string, m stringMatch) {
 	if m.matchesStar() {
 		g.origins = append(g.origins, item{value: "*", field: field})
@@ -88,10 +88,7 @@ func addOriginMatcher(g *grant, rep *Report, field string, m stringMatch) {
 		g.origins = append(g.origins, item{value: m.exact, field: field})
 		rep.add(g.src, field, Mapped, q(m.exact)+" -> allow_origins")
 	case "regex":
-		if m.ignoreCase {
-			rep.add(g.src, field, Dropped, q(m.regex)+" with ignore_case: cannot be expressed")
-			return
-		}
+		// ignore_case has no effect on safe_regex (string.proto).
 		if _, err := syntax.Parse(m.regex, syntax.Perl); err != nil {
 			rep.add(g.src, field, Dropped, q(m.regex)+": not an RE2 regex: "+err.Error())
 			return
@@ -126,11 +123,7 @@ func (m stringMatch) matchesStar() bool {
 	case "contains":
 		return v == "" || v == "*"
 	case "regex":
-		expr := "^(?:" + v + ")$"
-		if m.ignoreCase {
-			expr = "(?i)" + expr
-		}
-		re, err := regexp.Compile(expr)
+		re, err := regexp.Compile("^(?:" + v + ")$")
 		return err == nil && re.MatchString("*")
 	}
 	return false

@@ -1,6 +1,8 @@
 package importer
 
 import (
+	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 )
@@ -24,6 +26,7 @@ func (v Verb) String() string { return verbNames[v] }
 // Entry is one line of the report.
 type Entry struct {
 	src    *source
+	site   string // the importer's source line that wrote it, for the test that holds every site to an input
 	Field  string // the setting in the source, e.g. `spec.rules[0].filters[0].cors.allowOrigins[1]`
 	Verb   Verb
 	Detail string // what it became, or why it was changed or dropped
@@ -104,7 +107,11 @@ func (s *source) at(field string) string {
 // add appends an entry, unless the same line is already there (a route
 // written for several hosts is reported once).
 func (r *Report) add(s *source, field string, v Verb, detail string) {
-	e := Entry{src: s, Field: field, Verb: v, Detail: detail}
+	r.addAt(caller(), s, field, v, detail)
+}
+
+func (r *Report) addAt(site string, s *source, field string, v Verb, detail string) {
+	e := Entry{src: s, site: site, Field: field, Verb: v, Detail: detail}
 	for _, old := range r.Entries {
 		if old.src.doc == s.doc && old.src.what == s.what && old.Field == field && old.Verb == v && old.Detail == detail {
 			return
@@ -119,11 +126,17 @@ func (r *Report) add(s *source, field string, v Verb, detail string) {
 func (r *Report) override(s *source, field string, v Verb, detail string) {
 	for i := range r.Entries {
 		if e := &r.Entries[i]; e.src.doc == s.doc && e.src.what == s.what && e.Field == field && e.Verb == Mapped {
-			e.Verb, e.Detail = v, detail
+			e.Verb, e.Detail, e.site = v, detail, caller()
 			return
 		}
 	}
-	r.add(s, field, v, detail)
+	r.addAt(caller(), s, field, v, detail)
+}
+
+// caller is "file.go:line" of the call to add or override.
+func caller() string {
+	_, file, line, _ := runtime.Caller(2)
+	return filepath.Base(file) + ":" + strconv.Itoa(line)
 }
 
 // q quotes a source value for the report (escaped, bounded).
