@@ -130,16 +130,22 @@ func (in *importer) orderGateway(es []*gatewayEntry) []*entry {
 	for i := range es {
 		for j := i + 1; j < len(es) && es[j].rank() == es[i].rank(); j++ {
 			a, b := es[i], es[j]
-			if _, known := a.before(b); known || a.path.kind != b.path.kind ||
+			_, known := a.before(b)
+			slash := len(a.path.value) != len(b.path.value)
+			if known && !slash || a.path.kind != b.path.kind ||
 				strings.TrimSuffix(a.path.value, "/") != strings.TrimSuffix(b.path.value, "/") || sameGrant(a.grant, b.grant) {
 				continue
 			}
+			why := "which one applies depends on their creation time, which the files do not carry"
+			if slash {
+				why = "the values differ only by a trailing \"/\", which Gateway API ranks by their characters and implementations " +
+					"may ignore (it matches the same paths)"
+			}
 			for _, k := range []int{i, j} {
 				if out[k].grant != nil {
-					other := es[i+j-k].rd.src.what
-					in.rep.add(es[k].src, es[k].field, Dropped, "ranks alike with a match of "+other+" for the same paths, and which "+
-						"one applies depends on their creation time, which the files do not carry: both grant nothing there (no_cors); "+
-						"add metadata.creationTimestamp or make the matches differ")
+					other := es[i+j-k]
+					in.rep.add(es[k].src, es[k].field, Dropped, "ranks alike with "+other.src.what+" "+other.field+" for the same paths, and "+
+						why+": both grant nothing there (no_cors); add metadata.creationTimestamp or make the matches differ")
 					out[k].grant = nil
 				}
 			}

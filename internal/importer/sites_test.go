@@ -168,7 +168,12 @@ var siteCases = []struct {
     filters: [{type: CORS, cors: {allowOrigins: ["https://app.example.com"]}}]`) + "---\n" + strings.Replace(gwRoute(`
   - matches: [{path: {type: PathPrefix, value: /api}}] #<
     filters: [{type: CORS, cors: {allowOrigins: ["https://partner.example.org"]}}]`), "name: r,", "name: s,", 1), Dropped,
-		`HTTPRoute web/s: spec.rules[0].matches[0]: dropped: ranks alike with a match of HTTPRoute web/r`},
+		`HTTPRoute web/s: spec.rules[0].matches[0]: dropped: ranks alike with HTTPRoute web/r spec.rules[0].matches[0] for the same paths, and which one applies depends on their creation time`},
+	{"prefixes that differ by a slash", gwRoute(`
+  - matches: [{path: {type: PathPrefix, value: /api}}] #<
+    filters: [{type: CORS, cors: {allowOrigins: ["https://app.example.com"]}}]
+  - matches: [{path: {type: PathPrefix, value: /api/}}]`), Dropped,
+		`spec.rules[0].matches[0]: dropped: ranks alike with HTTPRoute web/r spec.rules[1].matches[0] for the same paths, and the values differ only by a trailing "/"`},
 	{"not an origin", gwRoute(`
   - filters: [{type: CORS, cors: {allowOrigins: ["https://app.example.com", "app.example.com"]}}] #<`), Dropped,
 		`allowOrigins[1]: dropped: "app.example.com": not an origin`},
