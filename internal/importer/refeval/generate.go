@@ -74,7 +74,7 @@ var (
 	genWildcards  = []string{"*.example.com"}
 	genPaths      = []string{"/", "/api", "/api/", "/api/admin", "/export", "/exports", "/public/", "/public/admin/"}
 	genOrigins    = []string{"https://app.example.com", "https://partner.example.org"}
-	genReqHosts   = []string{"api.example.com", "admin.example.com", "bank.example.com", "www.example.net", "a.b.example.com", "other.example.org"}
+	genReqHosts   = []string{"api.example.com", "admin.example.com", "bank.example.com", "www.example.net", "a.b.example.com", "other.example.org", "api", "api.web.svc.cluster.local"}
 	genReqPaths   = []string{"/", "/api", "/api/", "/api/x", "/apix", "/api/admin", "/api/admin/x", "/export", "/export/", "/exports", "/exports/secret", "/public/admin/users", "/public/x", "/Export", "/api?debug=1"}
 	genReqOrigins = []string{"https://app.example.com", "https://partner.example.org", "https://x.example.com", "https://evil.test"}
 )
@@ -210,8 +210,11 @@ func gatewayManifest(g *Gen) string {
 	}
 	if g.Coin(3) {
 		target := obj{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "name": "r" + strconv.Itoa(g.N(n))}
-		if g.Coin(2) {
+		switch g.N(3) {
+		case 0:
 			target["sectionName"] = "rule0"
+		case 1:
+			target = obj{"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": "gw"}
 		}
 		cors := obj{"allowOrigins": g.Some(genOrigins...)}
 		if g.Coin(2) {

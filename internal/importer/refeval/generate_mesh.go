@@ -11,7 +11,9 @@ func istioManifest(g *Gen) string {
 	delegate := g.Coin(3)
 	for i := 0; i < n; i++ {
 		spec := obj{}
-		switch g.N(5) {
+		switch g.N(6) {
+		case 5:
+			spec["hosts"] = []string{"api"}
 		case 0:
 			spec["hosts"] = []string{"*"}
 		case 1:
@@ -141,10 +143,14 @@ func envoyManifest(g *Gen) string {
 			continue
 		}
 		vh := obj{"name": "vh" + strconv.Itoa(v), "domains": domains}
-		if g.Coin(2) {
+		switch {
+		case g.Coin(2):
 			vh["typed_per_filter_config"] = obj{"envoy.filters.http.cors": envoyCORSPolicy(g)}
-		} else if g.Coin(4) {
+		case g.Coin(4):
 			vh["cors"] = envoyLegacy(g)
+		case g.Coin(4):
+			vh["typed_per_filter_config"] = obj{"envoy.filters.http.cors": obj{
+				"@type": "type.googleapis.com/envoy.config.route.v3.FilterConfig", "disabled": true}}
 		}
 		var routes []obj
 		for r := 0; r < 1+g.N(3); r++ {
@@ -156,7 +162,11 @@ func envoyManifest(g *Gen) string {
 	if len(vhosts) == 0 {
 		vhosts = append(vhosts, obj{"name": "vh", "domains": []string{"*"}, "routes": []obj{envoyRoute(g)}})
 	}
-	return yamlDocs([]any{obj{"@type": "type.googleapis.com/envoy.config.route.v3.RouteConfiguration", "name": "routes", "virtual_hosts": vhosts}})
+	rc := obj{"@type": "type.googleapis.com/envoy.config.route.v3.RouteConfiguration", "name": "routes", "virtual_hosts": vhosts}
+	if g.Coin(4) {
+		rc["typed_per_filter_config"] = obj{"envoy.filters.http.cors": envoyCORSPolicy(g)}
+	}
+	return yamlDocs([]any{rc})
 }
 
 func envoyRoute(g *Gen) obj {
