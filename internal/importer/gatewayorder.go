@@ -9,12 +9,11 @@ import (
 // ranks it by.
 type gatewayEntry struct {
 	entry
-	rd           *routeDoc
-	rule, match  int
-	method       bool
-	headers      int
-	query        int
-	ambiguousFor string // the route it ties with, when their order is unknown
+	rd          *routeDoc
+	rule, match int
+	method      bool
+	headers     int
+	query       int
 }
 
 // rank is the precedence of a match among those of one hostname
