@@ -86,9 +86,11 @@ func compile(cfg *Config) (*Set, int, error) {
 		c.fail("policies", "more than "+strconv.Itoa(MaxPolicies)+" policies")
 	}
 	names := map[string]bool{}
+	granting := false
 	for i := range cfg.Policies {
+		granting = granting || !cfg.Policies[i].NoCORS
 		if c.work < 0 {
-			break // out of verification work, which an earlier policy reported
+			continue // out of verification work, which an earlier policy reported
 		}
 		pc := &cfg.Policies[i]
 		path := jsonPathIndex("policies", i)
@@ -100,6 +102,9 @@ func compile(cfg *Config) (*Set, int, error) {
 			p.index = i
 			set.policies = append(set.policies, p)
 		}
+	}
+	if len(cfg.Policies) > 0 && !granting {
+		c.fail("policies", "every policy is no_cors: the configuration would change nothing")
 	}
 	used := MaxConfigWork - c.work
 	if len(c.errs) > 0 {
@@ -136,6 +141,13 @@ func (c *compiler) policy(pc *PolicyConfig, path string) *compiledPolicy {
 	p := &compiledPolicy{name: pc.Name, credentials: pc.AllowCredentials, privateNet: pc.AllowPrivateNetwork}
 	c.name(pc.Name, jsonPathKey(path, "name"))
 	c.route(pc.Match, jsonPathKey(path, "match"), &p.route)
+	if pc.NoCORS {
+		c.noCORS(pc, path)
+		if len(c.errs) > before {
+			return nil
+		}
+		return &compiledPolicy{name: pc.Name, route: p.route, noCORS: true}
+	}
 	c.origins(pc, path, p)
 	c.methods(pc, jsonPathKey(path, "allow_methods"), p)
 	c.allowHeaders(pc, jsonPathKey(path, "allow_headers"), p)
@@ -213,9 +225,10 @@ func (c *compiler) route(m *MatchConfig, path string, r *routeMatcher) {
 		return
 	}
 	r.anyHost = m.Hosts == nil
-	r.anyPath = m.PathPrefixes == nil
+	r.anyPath = m.PathPrefixes == nil && m.Paths == nil
 	c.listLen(jsonPathKey(path, "hosts"), m.Hosts, "every host matches")
-	c.listLen(jsonPathKey(path, "path_prefixes"), m.PathPrefixes, "every path matches")
+	r.prefixes = c.pathList(jsonPathKey(path, "path_prefixes"), m.PathPrefixes, "a path prefix")
+	r.paths = c.pathList(jsonPathKey(path, "paths"), m.Paths, "a path")
 	for i, h := range m.Hosts {
 		hp := jsonPathIndex(jsonPathKey(path, "hosts"), i)
 		sub := strings.HasPrefix(h, "*.")
@@ -234,13 +247,21 @@ func (c *compiler) route(m *MatchConfig, path string, r *routeMatcher) {
 			r.exactHosts = append(r.exactHosts, host)
 		}
 	}
-	for i, pfx := range m.PathPrefixes {
-		if !strings.HasPrefix(pfx, "/") || strings.ContainsAny(pfx, "?#") || hasControl(pfx) {
-			c.failValue(jsonPathIndex(jsonPathKey(path, "path_prefixes"), i), pfx, "a path prefix starts with / and has no query, fragment or control characters")
+}
+
+// pathList validates match.path_prefixes or match.paths; what names the
+// kind of entry in errors.
+func (c *compiler) pathList(path string, list []string, what string) []string {
+	c.listLen(path, list, "the other path list, or every path, matches")
+	var out []string
+	for i, p := range list {
+		if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "?#") || hasControl(p) {
+			c.failValue(jsonPathIndex(path, i), p, what+" starts with / and has no query, fragment or control characters")
 			continue
 		}
-		r.prefixes = append(r.prefixes, pfx)
+		out = append(out, p)
 	}
+	return out
 }
 
 // checkRouteHost validates a match.hosts entry; hosts compare

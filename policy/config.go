@@ -28,10 +28,17 @@ type PolicyConfig struct {
 	Mode                            string       `json:"mode"`
 	DangerouslyAllowNullOrigin      bool         `json:"dangerously_allow_null_origin"`
 	DangerouslyAllowInsecureOrigins bool         `json:"dangerously_allow_insecure_origins"`
+	// NoCORS marks a policy that grants nothing: requests its match selects
+	// pass untouched, exactly as when no policy applies, and the policies
+	// after it are not tried for them. Only name and match may go with it.
+	NoCORS bool `json:"no_cors"`
 }
 
-// MatchConfig selects the requests a policy applies to. An empty list matches everything.
+// MatchConfig selects the requests a policy applies to. A list left out
+// matches everything; a request matches when its host is in Hosts and its
+// path (:path before '?') has one of PathPrefixes or equals one of Paths.
 type MatchConfig struct {
 	Hosts        []string `json:"hosts"`
 	PathPrefixes []string `json:"path_prefixes"`
+	Paths        []string `json:"paths"`
 }

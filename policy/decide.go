@@ -6,7 +6,9 @@ package policy
 func (s *Set) Decide(r *Request, d *Decision) {
 	d.reset()
 	p := s.route(r)
-	if p == nil {
+	if p == nil || p.noCORS {
+		// A no_cors policy ends the search and decides as no policy does:
+		// the request and its response pass untouched.
 		return
 	}
 	d.Policy, d.Name = p.index, p.name

@@ -60,7 +60,7 @@ var policyKeys = []string{
 	"name", "match", "allow_origins", "allow_origin_regexes", "allow_methods", "allow_headers",
 	"expose_headers", "allow_credentials", "max_age", "allow_private_network", "preflight_status",
 	"on_rejected_preflight", "on_disallowed_origin", "upstream_cors_headers", "mode",
-	"dangerously_allow_null_origin", "dangerously_allow_insecure_origins",
+	"dangerously_allow_null_origin", "dangerously_allow_insecure_origins", "no_cors",
 }
 
 func (m *mapper) policy(v *jsonValue, path string, p *PolicyConfig) {
@@ -76,6 +76,8 @@ func (m *mapper) policy(v *jsonValue, path string, p *PolicyConfig) {
 					m.strings(v, path, &p.Match.Hosts)
 				case "path_prefixes":
 					m.strings(v, path, &p.Match.PathPrefixes)
+				case "paths":
+					m.strings(v, path, &p.Match.Paths)
 				default:
 					return false
 				}
@@ -111,6 +113,8 @@ func (m *mapper) policy(v *jsonValue, path string, p *PolicyConfig) {
 			m.bool(v, path, &p.DangerouslyAllowNullOrigin)
 		case "dangerously_allow_insecure_origins":
 			m.bool(v, path, &p.DangerouslyAllowInsecureOrigins)
+		case "no_cors":
+			m.bool(v, path, &p.NoCORS)
 		default:
 			return false
 		}
@@ -168,7 +172,7 @@ func (m *mapper) object(v *jsonValue, path string, field func(key string, v *jso
 
 var (
 	rootKeys  = []string{"policies", "debug_headers"}
-	matchKeys = []string{"hosts", "path_prefixes"}
+	matchKeys = []string{"hosts", "path_prefixes", "paths"}
 )
 
 // knownKeys returns the keys valid at path, for hints.

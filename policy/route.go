@@ -2,12 +2,14 @@ package policy
 
 import "strings"
 
-// routeMatcher is a policy's compiled "match": hosts and path prefixes.
+// routeMatcher is a policy's compiled "match": hosts, path prefixes and
+// exact paths.
 type routeMatcher struct {
 	exactHosts []string // lowercase
 	hostSuffix []string // ".example.org" for "*.example.org"
 	anyHost    bool
 	prefixes   []string
+	paths      []string // exact paths
 	anyPath    bool
 }
 
@@ -42,6 +44,11 @@ func (m *routeMatcher) matchPath(path string) bool {
 	}
 	for _, p := range m.prefixes {
 		if strings.HasPrefix(path, p) {
+			return true
+		}
+	}
+	for _, p := range m.paths {
+		if path == p {
 			return true
 		}
 	}

@@ -19,9 +19,10 @@ func (s *Set) Shadow(i int) bool { return s.policies[i].shadow }
 
 // compiledPolicy is one policy with every header value precomputed.
 type compiledPolicy struct {
-	name  string
-	index int
-	route routeMatcher
+	name   string
+	index  int
+	route  routeMatcher
+	noCORS bool // grants nothing: requests it selects pass untouched
 
 	allowAll bool // allow_origins ["*"]: ACAO "*", independent of Origin
 	origins  originMatcher

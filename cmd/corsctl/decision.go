@@ -21,7 +21,7 @@ func printRequest(w io.Writer, lines [][2]string) {
 // covers moves the plugin-wide counter only then (filter/stream.go).
 func printDecision(w io.Writer, d *policy.Decision, hasOrigin bool) {
 	if d.Policy < 0 {
-		fmt.Fprintln(w, "policy: none (no policy's match fits this host and path)")
+		fmt.Fprintln(w, "policy: none (no policy's match fits this host and path, or the first that fits is no_cors)")
 		if hasOrigin {
 			fmt.Fprintf(w, "counter: %s\n", metricNames(policy.NoPolicyCounter))
 		}

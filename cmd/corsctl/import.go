@@ -15,10 +15,13 @@ var importCommand = subcommand{
 	description: `Read Gateway API HTTPRoutes, Envoy Gateway SecurityPolicies, Istio
 VirtualServices and Envoy bootstraps or RouteConfigurations (YAML or JSON,
 several documents per file) and write one cors-wasm configuration to standard
-output (or -o FILE). The report on standard error lists every setting: mapped,
-changed (and why), dropped (cannot be expressed, or refused by the plugin),
-ignored. When anything is dropped nothing is written and the exit status is 1,
-unless -allow-lossy. - reads standard input.`,
+output (or -o FILE). Routes keep the order each source picks them in, and
+routes without CORS become no_cors policies, so the configuration never grants
+what the source does not. The report on standard error lists every setting at
+its line: mapped, changed (and why), dropped (cannot be expressed, or refused by
+the plugin), ignored. When anything is dropped nothing is written and the exit
+status is 1, unless -allow-lossy (what was dropped then grants nothing).
+- reads standard input.`,
 	examples: []string{
 		"corsctl import internal/importer/testdata/gatewayapi-conformance.yaml",
 		"corsctl import -allow-lossy internal/importer/testdata/istio.yaml",
@@ -29,7 +32,7 @@ unless -allow-lossy. - reads standard input.`,
 func runImport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlagSet(&importCommand)
 	out := fs.String("o", "", "write the configuration to `FILE` instead of standard output")
-	lossy := fs.Bool("allow-lossy", false, "write the configuration even when settings were dropped")
+	lossy := fs.Bool("allow-lossy", false, "write the configuration even when settings were dropped (they grant nothing)")
 	if code, ok := parseOrUsage(&importCommand, fs, args, stdout, stderr); !ok {
 		return code
 	}

@@ -1,7 +1,6 @@
 package importer
 
 import (
-	"sort"
 	"strconv"
 	"strings"
 
@@ -17,13 +16,13 @@ type item struct {
 	gone  bool // refused by policy.Compile: removed before the next round
 }
 
-// draft is one policy on its way to the output.
-type draft struct {
-	name  string // wanted name, made unique later
-	where string // file:line and resource, for the report
+// grant is the CORS settings of one source policy as cors-wasm values. One
+// grant may be written into several policies (a route with several
+// hostnames), which then share its values and its fate.
+type grant struct {
+	src   *source
 	field string // the source object, e.g. spec.rules[0].filters[0].cors
 
-	hosts, prefixes                            []item
 	origins, regexes, methods, headers, expose []item
 
 	credentials      bool
@@ -33,51 +32,17 @@ type draft struct {
 	privateNet       bool
 	onRejected       string // "", "reject" or "forward"
 	mode             string // "" or "shadow"
-
-	// Gateway API precedence (only among drafts with gatewayOrder set).
-	gatewayOrder bool
-	group        int // drafts are ordered by group (source document order), then by precedence within a group
 }
 
-// precedence ranks Gateway API drafts: exact hostnames before wildcard
-// hostnames before none, then longer path prefixes first.
-func (d *draft) precedence() (hostRank, prefixLen int) {
-	hostRank = 2
-	for _, h := range d.hosts {
-		switch {
-		case !strings.HasPrefix(h.value, "*."):
-			hostRank = 0
-		case hostRank > 1:
-			hostRank = 1
-		}
-	}
-	for _, p := range d.prefixes {
-		if len(p.value) > prefixLen {
-			prefixLen = len(p.value)
-		}
-	}
-	return hostRank, prefixLen
-}
+// draft is one policy on its way to the output: where it applies, and
+// what it grants (nothing, a no_cors policy, when grant is nil).
+type draft struct {
+	name  string // wanted name, made unique later
+	src   *source
+	field string // the route or host it stands for, for the report
 
-// order sorts drafts: source groups in input order; within a group of
-// Gateway API drafts, by Gateway API precedence, since cors-wasm takes the
-// first policy that matches.
-func order(ds []*draft) {
-	sort.SliceStable(ds, func(i, j int) bool {
-		a, b := ds[i], ds[j]
-		if a.group != b.group {
-			return a.group < b.group
-		}
-		if !a.gatewayOrder || !b.gatewayOrder {
-			return false
-		}
-		ha, pa := a.precedence()
-		hb, pb := b.precedence()
-		if ha != hb {
-			return ha < hb
-		}
-		return pa > pb
-	})
+	hosts, prefixes, paths []item
+	grant                  *grant
 }
 
 // values returns the values of items, nil for none (so empty lists are left out).
@@ -96,21 +61,15 @@ func values(items []item) []string {
 func config(ds []*draft) *policy.Config {
 	cfg := &policy.Config{}
 	for _, d := range ds {
-		pc := policy.PolicyConfig{
-			Name:                d.name,
-			AllowOrigins:        values(d.origins),
-			AllowOriginRegexes:  values(d.regexes),
-			AllowMethods:        values(d.methods),
-			AllowHeaders:        values(d.headers),
-			ExposeHeaders:       values(d.expose),
-			AllowCredentials:    d.credentials,
-			MaxAge:              d.maxAge,
-			AllowPrivateNetwork: d.privateNet,
-			OnRejectedPreflight: d.onRejected,
-			Mode:                d.mode,
+		pc := policy.PolicyConfig{Name: d.name, NoCORS: d.grant == nil}
+		if g := d.grant; g != nil {
+			pc.AllowOrigins, pc.AllowOriginRegexes = values(g.origins), values(g.regexes)
+			pc.AllowMethods, pc.AllowHeaders, pc.ExposeHeaders = values(g.methods), values(g.headers), values(g.expose)
+			pc.AllowCredentials, pc.MaxAge, pc.AllowPrivateNetwork = g.credentials, g.maxAge, g.privateNet
+			pc.OnRejectedPreflight, pc.Mode = g.onRejected, g.mode
 		}
-		if len(d.hosts) > 0 || len(d.prefixes) > 0 {
-			pc.Match = &policy.MatchConfig{Hosts: values(d.hosts), PathPrefixes: values(d.prefixes)}
+		if len(d.hosts) > 0 || len(d.prefixes) > 0 || len(d.paths) > 0 {
+			pc.Match = &policy.MatchConfig{Hosts: values(d.hosts), PathPrefixes: values(d.prefixes), Paths: values(d.paths)}
 		}
 		cfg.Policies = append(cfg.Policies, pc)
 	}

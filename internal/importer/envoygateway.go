@@ -2,7 +2,6 @@ package importer
 
 import (
 	"encoding/json"
-	"strconv"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -49,101 +48,125 @@ type SecurityPolicyCORS struct {
 	AllowCredentials *bool          `json:"allowCredentials,omitempty"`
 }
 
-func (in *importer) readSecurityPolicy(doc *document, h header, group int) []string {
+func (in *importer) readSecurityPolicy(doc *document, h header) []string {
 	var sp SecurityPolicy
 	if err := decodeStrict(doc.json, &sp); err != nil {
 		return []string{doc.where() + ": SecurityPolicy " + resourceName(h) + ": " + err.Error()}
 	}
-	where := doc.where() + ": SecurityPolicy " + resourceName(h)
-	in.pending = append(in.pending, func() { in.mapSecurityPolicy(where, &sp, group) })
+	in.securityPolicies = append(in.securityPolicies, &securityPolicyDoc{src: &source{doc: doc, what: "SecurityPolicy " + resourceName(h)}, sp: &sp})
+	in.domain("gateway", in.gatewayGroups)
 	return nil
 }
 
-// mapSecurityPolicy makes one policy per target: for an HTTPRoute in the
-// input, scoped by its hostnames and path matches; for anything else,
-// unscoped and reported.
-func (in *importer) mapSecurityPolicy(where string, sp *SecurityPolicy, group int) {
-	if sp.Spec.CORS == nil {
-		in.rep.add(where, "", Ignored, "no spec.cors")
-		return
-	}
-	targets := sp.Spec.TargetRefs
-	field := "spec.targetRefs"
-	if sp.Spec.TargetRef != nil {
-		targets, field = append(targets, *sp.Spec.TargetRef), "spec.targetRef"
-	}
-	if len(sp.Spec.TargetSelectors) > 0 {
-		in.rep.add(where, "spec.targetSelectors", Dropped, "label selectors cannot be resolved from files: list the routes in targetRefs")
-	}
-	if len(targets) == 0 {
-		in.rep.add(where, "spec", Dropped, "no targetRefs: nothing says which routes the policy applies to")
-		return
-	}
-	for ti, t := range targets {
-		tfield := field
-		if field == "spec.targetRefs" {
-			tfield += "[" + strconv.Itoa(ti) + "]"
-		}
-		d := &draft{name: sp.Name, where: where, field: "spec.cors", gatewayOrder: true, group: group}
-		if len(targets) > 1 {
-			d.name = sp.Name + "-" + string(t.Name)
-		}
-		if !in.scopeTarget(d, tfield, sp.Namespace, t) {
+// securityPolicyDoc is a decoded SecurityPolicy.
+type securityPolicyDoc struct {
+	src *source
+	sp  *SecurityPolicy
+}
+
+// attachSecurityPolicies attaches the CORS settings of every
+// SecurityPolicy to the HTTPRoute rules it targets: a rule section, a
+// whole HTTPRoute, or every HTTPRoute of the input whose parentRefs name a
+// targeted Gateway (Envoy Gateway applies a Gateway's policy to its routes,
+// a more specific policy first).
+func (in *importer) attachSecurityPolicies() {
+	for _, d := range in.securityPolicies {
+		sp := d.sp
+		if sp.Spec.CORS == nil {
+			in.rep.add(d.src, "", Ignored, "no spec.cors")
 			continue
 		}
-		mapSecurityPolicyCORS(d, in.rep, sp.Spec.CORS)
-		in.drafts = append(in.drafts, d)
+		in.settings++
+		g := &grant{src: d.src, field: "spec.cors"}
+		mapSecurityPolicyCORS(g, in.rep, sp.Spec.CORS)
+		targets := sp.Spec.TargetRefs
+		field := "spec.targetRefs"
+		if sp.Spec.TargetRef != nil {
+			targets, field = append(targets, *sp.Spec.TargetRef), "spec.targetRef"
+		}
+		if len(sp.Spec.TargetSelectors) > 0 {
+			in.rep.add(d.src, "spec.targetSelectors", Dropped, "label selectors cannot be resolved from files: list the routes in targetRefs")
+		}
+		if len(targets) == 0 {
+			in.rep.add(d.src, "spec", Dropped, "no targetRefs: nothing says which routes the policy applies to")
+			continue
+		}
+		for ti, t := range targets {
+			tfield := field
+			if field == "spec.targetRefs" {
+				tfield += "[" + itoa(ti) + "]"
+			}
+			in.attach(d, g, tfield, t.Kind, string(t.Name), t.SectionName)
+		}
 	}
 }
 
-// scopeTarget sets the draft's match from the target. It returns false when
-// the target cannot be scoped and the policy must not be written.
-func (in *importer) scopeTarget(d *draft, field, namespace string, t gwv1.LocalPolicyTargetReferenceWithSectionName) bool {
-	switch t.Kind {
+// attach attaches one target's grant, reporting a target it cannot find.
+func (in *importer) attach(d *securityPolicyDoc, g *grant, field string, kind gwv1.Kind, name string, section *gwv1.SectionName) {
+	ns := d.sp.Namespace
+	switch kind {
 	case "HTTPRoute":
-		rd := in.routes[namespace+"/"+string(t.Name)]
+		rd := in.routes[ns+"/"+name]
 		if rd == nil {
-			in.rep.add(d.where, field, Dropped, "HTTPRoute "+q(string(t.Name))+" is not in the input, so its hostnames and paths are unknown; "+
+			in.rep.add(d.src, field, Dropped, "HTTPRoute "+q(name)+" is not in the input, so its hostnames and paths are unknown; "+
 				"pass the HTTPRoute too (the policy is not written rather than applied to every request)")
-			return false
+			return
 		}
-		rules := []int{}
+		if section == nil {
+			rd.policies[-1] = append(rd.policies[-1], g)
+			in.rep.add(d.src, field, Mapped, "HTTPRoute "+q(name)+" -> its rules (hostnames and path matches, from "+rd.src.doc.file+")")
+			return
+		}
 		for ri, rule := range rd.route.Spec.Rules {
-			if t.SectionName == nil || rule.Name != nil && *rule.Name == *t.SectionName {
-				rules = append(rules, ri)
+			if rule.Name != nil && *rule.Name == *section {
+				rd.policies[ri] = append(rd.policies[ri], g)
+				in.rep.add(d.src, field, Mapped, "HTTPRoute "+q(name)+" rule "+q(string(*section))+" -> its path matches")
+				return
 			}
 		}
-		if len(rules) == 0 {
-			in.rep.add(d.where, field, Dropped, "HTTPRoute "+q(string(t.Name))+" has no rule named "+q(string(*t.SectionName)))
-			return false
-		}
-		in.rep.add(d.where, field, Mapped, "HTTPRoute "+q(string(t.Name))+" -> match (its hostnames and path matches, from "+rd.where+")")
-		return routeScope(d, in.rep, rd.route, rules)
+		in.rep.add(d.src, field, Dropped, "HTTPRoute "+q(name)+" has no rule named "+q(string(*section)))
 	case "Gateway":
-		in.rep.add(d.where, field, Changed, "Gateway "+q(string(t.Name))+" -> no match: the policy applies to every request this plugin sees; "+
-			"load the plugin on that Gateway only (deploy/envoy-gateway)")
-		return true
+		found := false
+		for _, rd := range in.routeOrder {
+			for _, p := range rd.route.Spec.ParentRefs {
+				pns := rd.route.Namespace
+				if p.Namespace != nil {
+					pns = string(*p.Namespace)
+				}
+				if string(p.Name) == name && pns == ns && (p.Kind == nil || *p.Kind == "Gateway") {
+					rd.policies[-2] = append(rd.policies[-2], g)
+					found = true
+					break
+				}
+			}
+		}
+		if !found {
+			in.rep.add(d.src, field, Dropped, "Gateway "+q(name)+": no HTTPRoute of the input is attached to it, so the paths it serves are unknown; "+
+				"pass its HTTPRoutes too (the policy applies to their rules)")
+			return
+		}
+		in.rep.add(d.src, field, Mapped, "Gateway "+q(name)+" -> the rules of its HTTPRoutes in the input that no more specific policy covers")
+	default:
+		in.rep.add(d.src, field, Dropped, "target kind "+q(string(kind))+" cannot be expressed")
 	}
-	in.rep.add(d.where, field, Dropped, "target kind "+q(string(t.Kind))+" cannot be expressed")
-	return false
 }
 
-func mapSecurityPolicyCORS(d *draft, rep *Report, c *SecurityPolicyCORS) {
+func mapSecurityPolicyCORS(g *grant, rep *Report, c *SecurityPolicyCORS) {
 	for i, o := range c.AllowOrigins {
-		addOriginPattern(d, rep, "spec.cors.allowOrigins["+strconv.Itoa(i)+"]", o)
+		addOriginPattern(g, rep, "spec.cors.allowOrigins["+itoa(i)+"]", o)
 	}
-	addMethods(d, rep, "spec.cors.allowMethods", c.AllowMethods)
-	addHeaders(d, rep, "spec.cors.allowHeaders", c.AllowHeaders)
-	addExpose(d, rep, "spec.cors.exposeHeaders", c.ExposeHeaders)
+	addMethods(g, rep, "spec.cors.allowMethods", c.AllowMethods)
+	addHeaders(g, rep, "spec.cors.allowHeaders", c.AllowHeaders)
+	addExpose(g, rep, "spec.cors.exposeHeaders", c.ExposeHeaders)
 	if c.AllowCredentials != nil {
-		setCredentials(d, rep, "spec.cors.allowCredentials", *c.AllowCredentials)
+		setCredentials(g, rep, "spec.cors.allowCredentials", *c.AllowCredentials)
 	}
 	if c.MaxAge != nil {
 		dur, err := time.ParseDuration(string(*c.MaxAge))
 		if err != nil {
-			rep.add(d.where, "spec.cors.maxAge", Dropped, q(string(*c.MaxAge))+": not a duration")
+			rep.add(g.src, "spec.cors.maxAge", Dropped, q(string(*c.MaxAge))+": not a duration")
 			return
 		}
-		setMaxAge(d, rep, "spec.cors.maxAge", int64(dur/time.Second))
+		setMaxAge(g, rep, "spec.cors.maxAge", int64(dur/time.Second))
 	}
 }

@@ -8,18 +8,25 @@ import (
 	"github.com/cors-wasm/cors-wasm/policy"
 )
 
-// finalize orders and names the drafts, applies the safety changes, and
-// drops whatever policy.Compile still refuses (reporting each), until the
-// configuration compiles. Every draft left is in the result.
+// finalize names the drafts, applies the safety changes, and removes
+// whatever policy.Compile still refuses (reporting each), until the
+// configuration compiles. It only ever narrows: a value the plugin refuses
+// is left out of its list, and a policy refused as a whole stays as a
+// no_cors policy for its hosts and paths, so the requests it covered are
+// not handed to a broader policy after it.
 func finalize(ds []*draft, rep *Report) (*policy.Config, error) {
-	order(ds)
 	uniqueNames(ds)
+	seen := map[*grant]bool{}
 	for _, d := range ds {
-		safety(d, rep)
+		if d.grant != nil && !seen[d.grant] {
+			seen[d.grant] = true
+			safety(d.grant, rep)
+		}
 	}
 	for round := 0; round < 8; round++ {
-		if len(ds) == 0 {
-			return nil, errors.New("no CORS settings left to import (see the report)")
+		ds = mergeNoCORS(ds)
+		if len(ds) == 0 { // mergeNoCORS drops trailing no_cors policies: none grants
+			return nil, errors.New("nothing left to import: " + droppedSummary(rep))
 		}
 		cfg := config(ds)
 		_, err := policy.Compile(cfg)
@@ -30,31 +37,19 @@ func finalize(ds []*draft, rep *Report) (*policy.Config, error) {
 		if !errors.As(err, &errs) {
 			return nil, err
 		}
-		gone := map[*draft]bool{}
 		for _, e := range errs {
 			d, key, index, ok := locate(ds, e.Path)
 			if !ok {
-				return nil, err // not a path into a policy: nothing to drop
+				return nil, errors.New("the imported configuration does not compile (" + e.Error() + "); this is a bug in corsctl import")
 			}
-			if gone[d] {
-				continue
-			}
-			if !dropRefused(d, key, index, e, rep) {
-				rep.add(d.where, d.field, Dropped, "the whole policy "+q(d.name)+": cors-wasm refuses it: "+e.Error())
-				gone[d] = true
+			if !dropRefused(d, key, index, e, rep) && d.grant != nil {
+				rep.add(d.grant.src, d.grant.field, Dropped, "the whole policy "+q(d.name)+": cors-wasm refuses it ("+e.Error()+"); written as no_cors, granting nothing on its hosts and paths")
+				d.grant = nil
 			}
 		}
 		kept := ds[:0]
 		for _, d := range ds {
-			if gone[d] {
-				continue
-			}
-			if !d.compact() {
-				// Without its last host or path the policy would apply to
-				// every request: drop it rather than widen it.
-				rep.add(d.where, d.field, Dropped, "the whole policy "+q(d.name)+": none of its hosts or paths could be kept, and without them it would apply to every request")
-				continue
-			}
+			d.compact()
 			kept = append(kept, d)
 		}
 		ds = kept
@@ -62,30 +57,45 @@ func finalize(ds []*draft, rep *Report) (*policy.Config, error) {
 	return nil, errors.New("the imported configuration still does not compile; this is a bug in corsctl import")
 }
 
+// droppedSummary lists the dropped settings for the error when nothing is
+// left: what was dropped, where, and why.
+func droppedSummary(rep *Report) string {
+	var lines []string
+	for _, e := range rep.Entries {
+		if e.Verb == Dropped {
+			lines = append(lines, e.String())
+		}
+	}
+	if len(lines) == 0 {
+		return "no route with CORS settings grants anything: each is turned off, or never reached (an earlier route of its host takes all its requests)"
+	}
+	return "every CORS setting was dropped or grants nothing; dropped:\n  " + strings.Join(lines, "\n  ")
+}
+
 // safety applies the changes cors-wasm makes on purpose where the source
 // allows something it refuses.
-func safety(d *draft, rep *Report) {
-	if d.credentials {
-		for _, o := range d.origins {
+func safety(g *grant, rep *Report) {
+	if g.credentials {
+		for _, o := range g.origins {
 			if o.value == "*" {
-				d.credentials = false
-				rep.override(d.where, d.credentialsField, Changed, "allow_credentials not set: with every origin allowed, "+
+				g.credentials = false
+				rep.override(g.src, g.credentialsField, Changed, "allow_credentials not set: with every origin allowed, "+
 					"credentials would let any site read responses meant for the user (CVE-2018-20744); "+
 					"list the origins to keep credentials")
 				break
 			}
 		}
 	}
-	if d.credentials {
-		kept := d.expose[:0]
-		for _, h := range d.expose {
+	if g.credentials {
+		kept := g.expose[:0]
+		for _, h := range g.expose {
 			if h.value == "*" {
-				rep.override(d.where, h.field, Dropped, `"*" with credentials: browsers read it as a header named "*", not as every header; list the headers to expose`)
+				rep.override(g.src, h.field, Dropped, `"*" with credentials: browsers read it as a header named "*", not as every header; list the headers to expose`)
 				continue
 			}
 			kept = append(kept, h)
 		}
-		d.expose = kept
+		g.expose = kept
 	}
 }
 
@@ -115,52 +125,60 @@ func locate(ds []*draft, path string) (d *draft, key string, index int, ok bool)
 }
 
 // dropRefused removes the value an error names and reports it. It returns
-// false when the error concerns the policy as a whole, which must go.
+// false when the error concerns the policy as a whole.
+//
+// A host or path of a match cannot simply be left out: the requests it
+// selects would fall to the policies after it. The policy then grants
+// nothing, and its list matches every host or path instead (a wider
+// no_cors, which only ever narrows what is granted).
 func dropRefused(d *draft, key string, index int, e *policy.Error, rep *Report) bool {
-	lists := map[string]*[]item{
-		"allow_origins": &d.origins, "allow_origin_regexes": &d.regexes, "allow_methods": &d.methods,
-		"allow_headers": &d.headers, "expose_headers": &d.expose,
-		"match.hosts": &d.hosts, "match.path_prefixes": &d.prefixes,
+	if match := map[string]*[]item{"match.hosts": &d.hosts, "match.path_prefixes": &d.prefixes, "match.paths": &d.paths}[key]; match != nil {
+		detail := "cors-wasm refuses it: " + e.Reason + "; the policy " + q(d.name) + " is written as no_cors for every " + map[bool]string{true: "host", false: "path"}[key == "match.hosts"] + " instead"
+		if index >= 0 && index < len(*match) {
+			rep.override(d.src, (*match)[index].field, Dropped, q((*match)[index].value)+": "+detail)
+		}
+		d.grant, *match = nil, nil
+		return true
 	}
+	g := d.grant
+	if g == nil {
+		return false
+	}
+	lists := map[string]*[]item{"allow_origins": &g.origins, "allow_origin_regexes": &g.regexes, "allow_methods": &g.methods,
+		"allow_headers": &g.headers, "expose_headers": &g.expose}
 	list, isList := lists[key]
 	switch {
 	case isList && index >= 0 && index < len(*list):
 		it := &(*list)[index]
 		if !it.gone {
 			it.gone = true
-			rep.override(d.where, it.field, Dropped, q(it.value)+": cors-wasm refuses it: "+e.Reason)
+			rep.override(g.src, it.field, Dropped, q(it.value)+": cors-wasm refuses it: "+e.Reason)
 		}
 		return true
-	case isList && index < 0 && (key == "allow_methods" || key == "allow_headers" || key == "expose_headers"):
+	case isList && index < 0 && key != "allow_origins" && key != "allow_origin_regexes":
 		for _, it := range *list {
-			rep.override(d.where, it.field, Dropped, q(it.value)+": cors-wasm refuses the list: "+e.Reason)
+			rep.override(g.src, it.field, Dropped, q(it.value)+": cors-wasm refuses the list: "+e.Reason)
 		}
 		*list = nil
-		return true
-	case key == "max_age":
-		rep.override(d.where, d.maxAgeField, Dropped, strconv.Itoa(d.maxAge)+": "+e.Reason+"; max-age header not sent")
-		d.maxAge = 0
 		return true
 	}
 	return false
 }
 
-// compact removes the items marked gone. It returns false when a match list
-// that had entries lost them all.
-func (d *draft) compact() bool {
-	ok := true
-	for _, list := range []*[]item{&d.hosts, &d.prefixes, &d.origins, &d.regexes, &d.methods, &d.headers, &d.expose} {
-		had := len(*list) > 0
-		kept := (*list)[:0]
-		for _, it := range *list {
-			if !it.gone {
-				kept = append(kept, it)
-			}
-		}
-		*list = kept
-		if had && len(kept) == 0 && (list == &d.hosts || list == &d.prefixes) {
-			ok = false
+// compact removes the values marked gone from the draft's grant, which
+// other drafts may share.
+func (d *draft) compact() {
+	if g := d.grant; g != nil {
+		g.origins, g.regexes, g.methods, g.headers, g.expose = keep(g.origins), keep(g.regexes), keep(g.methods), keep(g.headers), keep(g.expose)
+	}
+}
+
+func keep(list []item) []item {
+	kept := list[:0]
+	for _, it := range list {
+		if !it.gone {
+			kept = append(kept, it)
 		}
 	}
-	return ok
+	return kept
 }

@@ -3,9 +3,11 @@ package importer
 import (
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/cors-wasm/cors-wasm/policy"
+	networking "istio.io/api/networking/v1alpha3"
 )
 
 // Import reads every source and returns one cors-wasm configuration that
@@ -15,7 +17,8 @@ import (
 // mistyped field) are all returned together, each with its file and line,
 // and no configuration: a half-read input is never imported.
 func Import(srcs []Source) (*policy.Config, *Report, error) {
-	in := &importer{rep: &Report{}, routes: map[string]*routeDoc{}}
+	in := &importer{rep: &Report{}, routes: map[string]*routeDoc{}, istioGrants: map[*networking.CorsPolicy]*grant{},
+		envoyGrants: map[string]*grant{}}
 	var errs []string
 	for _, src := range srcs {
 		docs, err := documents(src)
@@ -30,26 +33,49 @@ func Import(srcs []Source) (*policy.Config, *Report, error) {
 	if len(errs) > 0 {
 		return nil, nil, errors.New(strings.Join(errs, "\n"))
 	}
-	in.mapAll()
-	if len(in.drafts) == 0 {
+	var ds []*draft
+	for _, d := range in.domains {
+		ds = append(ds, emit(d.groups(), in.rep)...)
+	}
+	if in.settings == 0 {
 		return nil, in.rep, errors.New("no CORS settings found in the input (see the report)")
 	}
-	cfg, err := finalize(in.drafts, in.rep)
+	cfg, err := finalize(ds, in.rep)
 	return cfg, in.rep, err
 }
 
-// importer holds the decoded documents between reading and mapping, since a
-// SecurityPolicy may target an HTTPRoute that comes later in the input.
+// importer holds the decoded documents between reading and mapping: a
+// SecurityPolicy may target an HTTPRoute that comes later in the input, a
+// VirtualService may delegate to one that comes later.
 type importer struct {
-	rep      *Report
-	routes   map[string]*routeDoc // HTTPRoutes by namespace/name
-	pending  []func()             // mappings to run once every document is read
-	drafts   []*draft
-	docCount int
-	// gatewayGroup is the group of every Gateway API and Envoy Gateway
-	// draft: they are ranked together, by Gateway API precedence, at the
-	// place of the first such document.
-	gatewayGroup int
+	rep              *Report
+	routes           map[string]*routeDoc // HTTPRoutes by namespace/name
+	routeOrder       []*routeDoc
+	securityPolicies []*securityPolicyDoc
+	virtualServices  []*vsDoc
+	domains          []domain
+	settings         int // CORS settings found (policies of the sources)
+	istioGrants      map[*networking.CorsPolicy]*grant
+	envoyGrants      map[string]*grant
+}
+
+// domain is a set of routes one proxy chooses among: the Gateway API and
+// Envoy Gateway resources together, the VirtualServices together, each
+// Envoy RouteConfiguration. Their policies are written one domain after
+// the other, in the order the domains first appear in the input.
+type domain struct {
+	key    string
+	groups func() []*group
+}
+
+// domain registers a domain at its first document.
+func (in *importer) domain(key string, groups func() []*group) {
+	for _, d := range in.domains {
+		if d.key == key {
+			return
+		}
+	}
+	in.domains = append(in.domains, domain{key: key, groups: groups})
 }
 
 // Groups whose other kinds are skipped, not refused: they sit in the same
@@ -76,8 +102,6 @@ func (in *importer) read(doc *document) []string {
 	if !strings.Contains(h.APIVersion, "/") {
 		group = ""
 	}
-	in.docCount++
-	n := in.docCount
 	switch {
 	case h.Kind == "List" && h.APIVersion == "v1":
 		var list struct {
@@ -88,15 +112,15 @@ func (in *importer) read(doc *document) []string {
 		}
 		return in.readItems(doc, list.Items)
 	case group == "gateway.networking.k8s.io" && h.Kind == "HTTPRoute":
-		return in.readHTTPRoute(doc, h, in.gateway(n))
+		return in.readHTTPRoute(doc, h)
 	case group == "gateway.envoyproxy.io" && h.Kind == "SecurityPolicy":
-		return in.readSecurityPolicy(doc, h, in.gateway(n))
+		return in.readSecurityPolicy(doc, h)
 	case group == "networking.istio.io" && h.Kind == "VirtualService":
-		return in.readVirtualService(doc, h, n)
+		return in.readVirtualService(doc, h)
 	case h.APIVersion == "" && h.Kind == "":
-		return in.readEnvoy(doc, n)
+		return in.readEnvoy(doc)
 	case contains(knownGroups, group):
-		in.rep.add(doc.where()+": "+h.Kind+" "+resourceName(h), "", Ignored, "no CORS settings in this kind")
+		in.rep.add(&source{doc: doc, what: h.Kind + " " + resourceName(h)}, "", Ignored, "no CORS settings in this kind")
 		return nil
 	}
 	return []string{doc.where() + ": " + resourceName(h) + ": kind " + quoteKind(h) + " is not one corsctl import reads: " +
@@ -106,27 +130,11 @@ func (in *importer) read(doc *document) []string {
 
 func (in *importer) readItems(doc *document, items []json.RawMessage) []string {
 	var errs []string
-	for _, it := range items {
-		sub := document{file: doc.file, line: doc.line, json: it}
+	for i, it := range items {
+		sub := document{file: doc.file, line: doc.line, json: it, lines: doc.lines.item(i)}
 		errs = append(errs, in.read(&sub)...)
 	}
 	return errs
-}
-
-// gateway returns the shared group of Gateway API documents, fixing it at n
-// on the first.
-func (in *importer) gateway(n int) int {
-	if in.gatewayGroup == 0 {
-		in.gatewayGroup = n
-	}
-	return in.gatewayGroup
-}
-
-// mapAll runs the queued mappings in input order.
-func (in *importer) mapAll() {
-	for _, f := range in.pending {
-		f()
-	}
 }
 
 func resourceName(h header) string {
@@ -154,3 +162,5 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+func itoa(i int) string { return strconv.Itoa(i) }

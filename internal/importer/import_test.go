@@ -115,6 +115,12 @@ func TestImportBadInput(t *testing.T) {
 			[]string{"envoy.yaml:1: no apiVersion and kind, and not an Envoy bootstrap"}},
 		{"no CORS at all", "gw.yaml", "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: g}\nspec: {gatewayClassName: x, listeners: []}\n",
 			[]string{"no CORS settings found in the input"}},
+		{"every policy dropped: what and why", "vs.yaml", "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: a, namespace: web}\nspec:\n  hosts: [a.example.com]\n  http:\n  - corsPolicy: {allowOrigins: [{prefix: \"https://partner.\"}]}\n",
+			[]string{"nothing left to import: every CORS setting was dropped or grants nothing; dropped:\n",
+				`vs.yaml:7: VirtualService web/a: spec.http[0].corsPolicy.allowOrigins[0]: dropped: prefix "https://partner.": matches strings, not origins`,
+				`vs.yaml:7: VirtualService web/a: spec.http[0].corsPolicy: dropped: the whole policy "a": cors-wasm refuses it`}},
+		{"every route unreachable", "vs.yaml", "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: a, namespace: web}\nspec:\n  hosts: [a.example.com]\n  http:\n  - route: [{destination: {host: a}}]\n  - corsPolicy: {allowOrigins: [{exact: \"https://app.example.com\"}]}\n",
+			[]string{"nothing left to import: no route with CORS settings grants anything: each is turned off, or never reached"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -17,15 +17,27 @@ type Source struct {
 	Data []byte
 }
 
-// document is one YAML or JSON document of a source, converted to JSON.
+// document is one YAML or JSON document of a source (or one resource of a
+// list in it), converted to JSON.
 type document struct {
-	file string
-	line int // line of the document's first line in the file, from 1
-	json []byte
+	file  string
+	line  int // line of the document's first line in the file, from 1
+	json  []byte
+	lines *lineIndex // nil when the text has no node tree
 }
 
-// where is "file:line" for the report and errors.
-func (d *document) where() string { return d.file + ":" + strconv.Itoa(d.line) }
+// where is "file:line" of the document (of the resource in a list) for
+// input errors.
+func (d *document) where() string { return d.file + ":" + strconv.Itoa(d.lineOf("")) }
+
+// lineOf is the file line of the setting at field (see lineIndex.line),
+// the document's first line when it cannot be found.
+func (d *document) lineOf(field string) int {
+	if l := d.lines.line(field); l > 0 {
+		return l
+	}
+	return d.line
+}
 
 // header is what every Kubernetes resource starts with.
 type header struct {
@@ -49,7 +61,8 @@ func documents(src Source) ([]document, error) {
 		if !json.Valid(trimmed) {
 			return nil, errors.New(src.Name + ": " + jsonError(trimmed))
 		}
-		return []document{{file: src.Name, line: 1, json: trimmed}}, nil
+		first := 1 + bytes.Count(src.Data[:bytes.Index(src.Data, trimmed[:1])], []byte("\n"))
+		return []document{{file: src.Name, line: first, json: trimmed, lines: parseLines(string(trimmed), first)}}, nil
 	}
 	var out []document
 	lines := strings.SplitAfter(string(src.Data), "\n")
@@ -63,7 +76,7 @@ func documents(src Source) ([]document, error) {
 		if err != nil {
 			return errors.New(yamlError(src.Name, start+1, err))
 		}
-		out = append(out, document{file: src.Name, line: start + 1, json: j})
+		out = append(out, document{file: src.Name, line: start + 1, json: j, lines: parseLines(text, start+1)})
 		return nil
 	}
 	for i, l := range lines {

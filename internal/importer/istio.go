@@ -20,17 +20,18 @@ type istioResource struct {
 	Status            json.RawMessage `json:"status,omitempty"`
 }
 
-func (in *importer) readVirtualService(doc *document, h header, group int) []string {
-	what := doc.where() + ": VirtualService " + resourceName(h)
+func (in *importer) readVirtualService(doc *document, h header) []string {
+	what := "VirtualService " + resourceName(h)
 	var res istioResource
 	if err := decodeStrict(doc.json, &res); err != nil {
-		return []string{what + ": " + err.Error()}
+		return []string{doc.where() + ": " + what + ": " + err.Error()}
 	}
 	var vs networking.VirtualService
 	if err := protojson.Unmarshal(protoDurations(res.Spec), &vs); err != nil {
-		return []string{what + ": spec: " + protoError(err)}
+		return []string{doc.where() + ": " + what + ": spec: " + protoError(err)}
 	}
-	in.pending = append(in.pending, func() { in.mapVirtualService(what, &res, &vs, group) })
+	in.virtualServices = append(in.virtualServices, &vsDoc{src: &source{doc: doc, what: what}, res: &res, vs: &vs})
+	in.domain("istio", in.istioGroups)
 	return nil
 }
 
@@ -86,103 +87,6 @@ func protoError(err error) string {
 	return msg
 }
 
-// mapVirtualService makes one policy per http route with a corsPolicy, in
-// the order Istio tries them, scoped by the VirtualService's hosts and the
-// route's uri matches.
-func (in *importer) mapVirtualService(where string, res *istioResource, vs *networking.VirtualService, group int) {
-	found := false
-	for ri, route := range vs.GetHttp() {
-		cp := route.GetCorsPolicy()
-		if cp == nil {
-			continue
-		}
-		found = true
-		field := "spec.http[" + strconv.Itoa(ri) + "].corsPolicy"
-		name := res.Name
-		if len(vs.GetHttp()) > 1 {
-			name += "-" + strconv.Itoa(ri)
-			if route.GetName() != "" {
-				name = res.Name + "-" + route.GetName()
-			}
-		}
-		d := &draft{name: name, where: where, field: field, group: group}
-		istioHosts(d, in.rep, res.Namespace, vs.GetHosts())
-		if !istioMatches(d, in.rep, ri, route.GetMatch()) {
-			continue
-		}
-		mapIstioCORS(d, in.rep, field, cp)
-		in.drafts = append(in.drafts, d)
-	}
-	if !found {
-		in.rep.add(where, "", Ignored, "no corsPolicy")
-	}
-}
-
-// istioHosts maps spec.hosts: "*" is every host; a short name is written
-// both as is and as the service name Istio expands it to.
-func istioHosts(d *draft, rep *Report, namespace string, hosts []string) {
-	var out []item
-	for i, h := range hosts {
-		f := "spec.hosts[" + strconv.Itoa(i) + "]"
-		switch {
-		case h == "*":
-			rep.add(d.where, f, Mapped, `"*" -> every host`)
-			d.hosts = nil
-			return
-		case !strings.Contains(h, ".") && namespace != "":
-			fqdn := h + "." + namespace + ".svc.cluster.local"
-			out = append(out, item{value: h, field: f}, item{value: fqdn, field: f})
-			rep.add(d.where, f, Changed, q(h)+" -> match.hosts "+q(h)+" and "+q(fqdn)+": Istio expands short names within the namespace")
-		default:
-			out = append(out, item{value: h, field: f})
-			rep.add(d.where, f, Mapped, q(h)+" -> match.hosts")
-		}
-	}
-	d.hosts = out
-}
-
-// istioMatches maps the uri of each match; it returns false when there are
-// matches and none can be expressed.
-func istioMatches(d *draft, rep *Report, ri int, matches []*networking.HTTPMatchRequest) bool {
-	if len(matches) == 0 {
-		return true
-	}
-	kept, everyPath := 0, false
-	for mi, m := range matches {
-		f := "spec.http[" + strconv.Itoa(ri) + "].match[" + strconv.Itoa(mi) + "]"
-		if c := istioConditions(m); c != "" {
-			rep.add(d.where, f, Dropped, c+" cannot be expressed: the policy also applies to requests without them")
-		}
-		if m.GetIgnoreUriCase() {
-			rep.add(d.where, f+".ignoreUriCase", Dropped, "cors-wasm path prefixes are case-sensitive")
-		}
-		uri := m.GetUri()
-		switch {
-		case uri == nil:
-			kept, everyPath = kept+1, true
-		case uri.GetPrefix() != "":
-			kept++
-			everyPath = everyPath || uri.GetPrefix() == "/"
-			d.prefixes = append(d.prefixes, item{value: uri.GetPrefix(), field: f + ".uri.prefix"})
-			rep.add(d.where, f+".uri.prefix", Mapped, q(uri.GetPrefix())+" -> match.path_prefixes")
-		case uri.GetExact() != "":
-			kept++
-			d.prefixes = append(d.prefixes, item{value: uri.GetExact(), field: f + ".uri.exact"})
-			rep.add(d.where, f+".uri.exact", Changed, q(uri.GetExact())+" -> match.path_prefixes: cors-wasm matches prefixes, so it also covers longer paths")
-		default:
-			rep.add(d.where, f+".uri", Dropped, "regex "+q(uri.GetRegex())+": cannot be expressed (cors-wasm matches path prefixes)")
-		}
-	}
-	if kept == 0 {
-		rep.add(d.where, d.field, Dropped, "the whole policy: none of the route's uri matches can be expressed, and without them it would apply to every path")
-		return false
-	}
-	if everyPath {
-		d.prefixes = nil
-	}
-	return true
-}
-
 // istioConditions names the parts of a match beyond the uri.
 func istioConditions(m *networking.HTTPMatchRequest) string {
 	var parts []string
@@ -204,16 +108,18 @@ func istioConditions(m *networking.HTTPMatchRequest) string {
 	return strings.Join(parts, ", ")
 }
 
-func mapIstioCORS(d *draft, rep *Report, field string, cp *networking.CorsPolicy) {
-	for i, o := range cp.GetAllowOrigin() {
-		// The deprecated allowOrigin list: exact strings, "*" = every origin.
-		f := field + ".allowOrigin[" + strconv.Itoa(i) + "]"
-		if o == "*" {
-			d.origins = append(d.origins, item{value: "*", field: f})
-			rep.add(d.where, f, Mapped, `"*" -> allow_origins`)
-			continue
+// mapIstioCORS maps a corsPolicy as Istio hands it to Envoy
+// (pilot/pkg/networking/core/route/route.go, TranslateCORSPolicy):
+// allowOrigins when set, else the deprecated allowOrigin as exact
+// matchers; the lists joined with ","; unmatchedPreflights IGNORE as
+// forward_not_matching_preflights false.
+func mapIstioCORS(g *grant, rep *Report, field string, cp *networking.CorsPolicy) {
+	if cp.GetAllowOrigins() == nil {
+		for i, o := range cp.GetAllowOrigin() {
+			addOriginMatcher(g, rep, field+".allowOrigin["+strconv.Itoa(i)+"]", stringMatch{kind: "exact", exact: o})
 		}
-		addOriginMatcher(d, rep, f, stringMatch{kind: "exact", exact: o})
+	} else if len(cp.GetAllowOrigin()) > 0 {
+		rep.add(g.src, field+".allowOrigin", Ignored, "Istio reads allowOrigins when it is set and ignores the deprecated allowOrigin")
 	}
 	for i, m := range cp.GetAllowOrigins() {
 		f := field + ".allowOrigins[" + strconv.Itoa(i) + "]"
@@ -228,23 +134,24 @@ func mapIstioCORS(d *draft, rep *Report, field string, cp *networking.CorsPolicy
 		default:
 			sm.other = "empty"
 		}
-		addOriginMatcher(d, rep, f, sm)
+		addOriginMatcher(g, rep, f, sm)
 	}
-	addMethods(d, rep, field+".allowMethods", cp.GetAllowMethods())
-	addHeaders(d, rep, field+".allowHeaders", cp.GetAllowHeaders())
-	addExpose(d, rep, field+".exposeHeaders", cp.GetExposeHeaders())
+	addMethods(g, rep, field+".allowMethods", cp.GetAllowMethods())
+	addHeaders(g, rep, field+".allowHeaders", cp.GetAllowHeaders())
+	addExpose(g, rep, field+".exposeHeaders", cp.GetExposeHeaders())
 	if c := cp.GetAllowCredentials(); c != nil {
-		setCredentials(d, rep, field+".allowCredentials", c.GetValue())
+		setCredentials(g, rep, field+".allowCredentials", c.GetValue())
 	}
 	if ma := cp.GetMaxAge(); ma != nil {
-		setMaxAge(d, rep, field+".maxAge", ma.GetSeconds())
+		setMaxAge(g, rep, field+".maxAge", ma.GetSeconds())
 	}
+	literalStars(g, rep)
 	switch cp.GetUnmatchedPreflights() {
 	case networking.CorsPolicy_IGNORE:
-		d.onRejected = "reject"
-		rep.add(d.where, field+".unmatchedPreflights", Changed, "IGNORE -> on_rejected_preflight \"reject\": Istio answers such preflights itself with 200 and no CORS headers, cors-wasm with 403 and no CORS headers; both fail in the browser")
+		g.onRejected = "reject"
+		rep.add(g.src, field+".unmatchedPreflights", Changed, "IGNORE -> on_rejected_preflight \"reject\": Istio answers such preflights itself with 200 and no CORS headers, cors-wasm with 403 and no CORS headers; both fail in the browser")
 	default:
-		d.onRejected = "forward"
-		rep.add(d.where, field+".unmatchedPreflights", Mapped, "FORWARD (Istio's default) -> on_rejected_preflight \"forward\": rejected preflights reach the upstream")
+		g.onRejected = "forward"
+		rep.add(g.src, field, Mapped, "unmatchedPreflights FORWARD (Istio's default) -> on_rejected_preflight \"forward\": rejected preflights reach the upstream")
 	}
 }

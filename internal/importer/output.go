@@ -16,6 +16,7 @@ type outConfig struct {
 type outPolicy struct {
 	Name                string    `json:"name"`
 	Match               *outMatch `json:"match,omitempty"`
+	NoCORS              bool      `json:"no_cors,omitempty"`
 	AllowOrigins        []string  `json:"allow_origins,omitempty"`
 	AllowOriginRegexes  []string  `json:"allow_origin_regexes,omitempty"`
 	AllowMethods        []string  `json:"allow_methods,omitempty"`
@@ -31,6 +32,7 @@ type outPolicy struct {
 type outMatch struct {
 	Hosts        []string `json:"hosts,omitempty"`
 	PathPrefixes []string `json:"path_prefixes,omitempty"`
+	Paths        []string `json:"paths,omitempty"`
 }
 
 // Marshal writes cfg as indented JSON for the plugin (the keys the importer
@@ -42,10 +44,10 @@ func Marshal(cfg *policy.Config) []byte {
 			Name: p.Name, AllowOrigins: p.AllowOrigins, AllowOriginRegexes: p.AllowOriginRegexes,
 			AllowMethods: p.AllowMethods, AllowHeaders: p.AllowHeaders, ExposeHeaders: p.ExposeHeaders,
 			AllowCredentials: p.AllowCredentials, MaxAge: p.MaxAge, AllowPrivateNetwork: p.AllowPrivateNetwork,
-			OnRejectedPreflight: p.OnRejectedPreflight, Mode: p.Mode,
+			OnRejectedPreflight: p.OnRejectedPreflight, Mode: p.Mode, NoCORS: p.NoCORS,
 		}
 		if p.Match != nil {
-			op.Match = &outMatch{Hosts: p.Match.Hosts, PathPrefixes: p.Match.PathPrefixes}
+			op.Match = &outMatch{Hosts: p.Match.Hosts, PathPrefixes: p.Match.PathPrefixes, Paths: p.Match.Paths}
 		}
 		out.Policies = append(out.Policies, op)
 	}

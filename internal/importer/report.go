@@ -1,6 +1,8 @@
 package importer
 
 import (
+	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 )
@@ -23,16 +25,21 @@ func (v Verb) String() string { return verbNames[v] }
 
 // Entry is one line of the report.
 type Entry struct {
-	Where  string // file:line and resource, e.g. `routes.yaml:12: HTTPRoute demo/api`
+	src    *source
+	site   string // the importer's source line that wrote it, for the test that holds every site to an input
 	Field  string // the setting in the source, e.g. `spec.rules[0].filters[0].cors.allowOrigins[1]`
 	Verb   Verb
 	Detail string // what it became, or why it was changed or dropped
 }
 
+// Where is the file, the line of the setting and the resource, e.g.
+// `routes.yaml:12: HTTPRoute demo/api`.
+func (e Entry) Where() string { return e.src.at(e.Field) }
+
 // String renders "where: field: verb: detail".
 func (e Entry) String() string {
 	var b strings.Builder
-	b.WriteString(e.Where)
+	b.WriteString(e.Where())
 	b.WriteString(": ")
 	if e.Field != "" {
 		b.WriteString(e.Field)
@@ -84,21 +91,52 @@ func (r *Report) String() string {
 	return b.String()
 }
 
-func (r *Report) add(where, field string, v Verb, detail string) {
-	r.Entries = append(r.Entries, Entry{Where: where, Field: field, Verb: v, Detail: detail})
+// source is one resource of the input: the document it is in and what it
+// is ("HTTPRoute shop/api"), so that report lines name the file, the line
+// of the setting and the resource.
+type source struct {
+	doc  *document
+	what string
+}
+
+// at is "file:line: resource" for the setting at field.
+func (s *source) at(field string) string {
+	return s.doc.file + ":" + strconv.Itoa(s.doc.lineOf(field)) + ": " + s.what
+}
+
+// add appends an entry, unless the same line is already there (a route
+// written for several hosts is reported once).
+func (r *Report) add(s *source, field string, v Verb, detail string) {
+	r.addAt(caller(), s, field, v, detail)
+}
+
+func (r *Report) addAt(site string, s *source, field string, v Verb, detail string) {
+	e := Entry{src: s, site: site, Field: field, Verb: v, Detail: detail}
+	for _, old := range r.Entries {
+		if old.src.doc == s.doc && old.src.what == s.what && old.Field == field && old.Verb == v && old.Detail == detail {
+			return
+		}
+	}
+	r.Entries = append(r.Entries, e)
 }
 
 // override replaces what an earlier entry said about the same setting (a
 // value first mapped, then dropped when the configuration is checked), so
 // each setting has one final line, in its original place.
-func (r *Report) override(where, field string, v Verb, detail string) {
+func (r *Report) override(s *source, field string, v Verb, detail string) {
 	for i := range r.Entries {
-		if e := &r.Entries[i]; e.Where == where && e.Field == field && e.Verb == Mapped {
-			e.Verb, e.Detail = v, detail
+		if e := &r.Entries[i]; e.src.doc == s.doc && e.src.what == s.what && e.Field == field && e.Verb == Mapped {
+			e.Verb, e.Detail, e.site = v, detail, caller()
 			return
 		}
 	}
-	r.add(where, field, v, detail)
+	r.addAt(caller(), s, field, v, detail)
+}
+
+// caller is "file.go:line" of the call to add or override.
+func caller() string {
+	_, file, line, _ := runtime.Caller(2)
+	return filepath.Base(file) + ":" + strconv.Itoa(line)
 }
 
 // q quotes a source value for the report (escaped, bounded).

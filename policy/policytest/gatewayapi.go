@@ -8,8 +8,9 @@ import (
 
 // GatewayAPIConfig is our configuration for the routes Gateway API's CORS
 // conformance test sets up (conformance/tests/httproute-cors.yaml): one
-// policy per HTTPRoute rule, routed by its path prefix, longer prefixes first
-// as Gateway API's precedence orders them. It is what `corsctl import`
+// policy per HTTPRoute rule, routed by its PathPrefix, which matches whole
+// path segments ("/cors-1" matches /cors-1 and /cors-1/x, not /cors-10):
+// the exact path and the prefix with a "/". It is what `corsctl import`
 // writes for internal/importer/testdata/gatewayapi-conformance.yaml (a test
 // compares the two).
 //
@@ -17,17 +18,17 @@ import (
 // `allowCredentials: true` and then reflects any origin with credentials; we
 // refuse that (CVE-2018-20744), so the route runs without credentials here.
 const GatewayAPIConfig = `{"policies":[
-	{"name":"cors-wildcard-methods-headers-1","match":{"path_prefixes":["/cors-wildcard-methods-headers-unauth"]},
+	{"name":"cors-wildcard-methods-headers-1","match":{"paths":["/cors-wildcard-methods-headers-unauth"],"path_prefixes":["/cors-wildcard-methods-headers-unauth/"]},
 	 "allow_origins":["*"],"allow_methods":["*"],"allow_headers":["*"],"max_age":5},
-	{"name":"cors-wildcard-methods-headers-0","match":{"path_prefixes":["/cors-wildcard-methods-headers"]},
+	{"name":"cors-wildcard-methods-headers-0","match":{"paths":["/cors-wildcard-methods-headers"],"path_prefixes":["/cors-wildcard-methods-headers/"]},
 	 "allow_origins":["*"],"allow_methods":["*"],"allow_headers":["*"],"max_age":5},
-	{"name":"cors-wildcard-origin","match":{"path_prefixes":["/cors-wildcard-origin"]},
+	{"name":"cors-wildcard-origin","match":{"paths":["/cors-wildcard-origin"],"path_prefixes":["/cors-wildcard-origin/"]},
 	 "allow_origins":["*"],"allow_methods":["PUT"],"max_age":5},
-	{"name":"cors-multiple-origins-methods-headers","match":{"path_prefixes":["/cors-1"]},
+	{"name":"cors-multiple-origins-methods-headers","match":{"paths":["/cors-1"],"path_prefixes":["/cors-1/"]},
 	 "allow_origins":["https://www.foo.com","https://*.bar.com"],"allow_methods":["GET","OPTIONS"],
 	 "allow_headers":["x-header-1","x-header-2"],"expose_headers":["x-header-3","x-header-4"],
 	 "allow_credentials":true,"max_age":3600},
-	{"name":"cors-wildcard-methods","match":{"path_prefixes":["/cors-2"]},
+	{"name":"cors-wildcard-methods","match":{"paths":["/cors-2"],"path_prefixes":["/cors-2/"]},
 	 "allow_origins":["https://www.foo.com"],"allow_methods":["*"],"max_age":5}]}`
 
 // ContractCase is one request and the answers a contract accepts, written the
