@@ -25,7 +25,7 @@ const (
 	MaxRegexWork = 30_000_000
 	// MaxConfigWork is the verification budget of a whole configuration, in
 	// work units: the sum over every regex of every policy.
-	MaxConfigWork = 300_000_000
+	MaxConfigWork = 220_000_000
 
 	workPerRegex        = 60_000  // parsing and compiling any regex, however small
 	workPerRegexByte    = 500     // parsing, per byte of the regex
@@ -40,7 +40,7 @@ const (
 	workPerPieceStep    = 4       // matching a piece of the regex on its own, per instruction and byte
 	workPerCase         = 5_000   // reading one expanded case: anchors, host, scheme
 	workPerPolicy       = 30_000  // a policy: its options, route and counters
-	workPerEntry        = 2_900   // one string of a policy's lists: decoded, validated, indexed
+	workPerEntry        = 2_150   // one string of a policy's lists: decoded, validated, indexed
 )
 
 // regexWork is what one regex may still spend: its own budget, or what is left
