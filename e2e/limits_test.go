@@ -10,7 +10,7 @@ import (
 	"github.com/cors-wasm/cors-wasm/wasmhost"
 )
 
-// Every documented configuration limit through build/cors.wasm (issue 11): the
+// Every documented configuration limit through build/cors.wasm: the
 // plugin starts with a configuration at the limit and refuses one past it,
 // saying why. (The request limits run through the .wasm with the shared
 // request table, TestPolicyCasesOverHTTP.)

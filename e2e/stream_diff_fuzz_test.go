@@ -16,7 +16,7 @@ import (
 	"github.com/cors-wasm/cors-wasm/wasmhost"
 )
 
-// FuzzStreamNativeVsWasm guards the hot path's fast paths (issue 14): random
+// FuzzStreamNativeVsWasm guards the hot path's fast paths (RATIONALE.md, "Steering the hot path by wasm calls, not by time"): random
 // header sets (repeated lines, odd case, huge values, missing pseudo-headers,
 // upstream CORS and Vary lines) go through build/cors.wasm in wasmhost and
 // through the native filter under the SDK's proxytest emulator, and must get

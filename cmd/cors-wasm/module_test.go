@@ -13,7 +13,7 @@ import (
 	"github.com/tetratelabs/wazero"
 )
 
-// The plugin must link no os (platform.md: Envoy's poll_oneoff ENOSYS) and no
+// The plugin must link no os (golang/go#78513: under Envoy releases whose poll_oneoff answers ENOSYS it can die) and no
 // fmt; it must import only the WASI functions an os-free Go module needs and
 // export every proxy-wasm callback Envoy looks for.
 
@@ -75,7 +75,7 @@ func TestModuleImportsAndExports(t *testing.T) {
 		switch module {
 		case "wasi_snapshot_preview1":
 			if !slices.Contains(allowedWASI, name) {
-				t.Errorf("imports WASI %s: something links os (platform.md)", name)
+				t.Errorf("imports WASI %s: something links os (golang/go#78513)", name)
 			}
 		case "env":
 			if !strings.HasPrefix(name, "proxy_") {
