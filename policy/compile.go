@@ -32,7 +32,7 @@ func Load(data []byte) (*Set, error) {
 	}
 	if cerrs, ok := err.(Errors); ok {
 		for _, ce := range cerrs {
-			if !relatedToAny(ce.Path, errs) {
+			if !relatedToAny(ce.Path(), errs) {
 				errs = append(errs, ce)
 			}
 		}
@@ -44,7 +44,7 @@ func Load(data []byte) (*Set, error) {
 // to) the path of any of errs.
 func relatedToAny(path string, errs Errors) bool {
 	for _, e := range errs {
-		if isWithin(path, e.Path) || isWithin(e.Path, path) {
+		if isWithin(path, e.Path()) || isWithin(e.Path(), path) {
 			return true
 		}
 	}
@@ -80,10 +80,10 @@ func compile(cfg *Config) (*Set, int, error) {
 	c := &compiler{work: MaxConfigWork}
 	set := &Set{debugHeaders: cfg.DebugHeaders}
 	if len(cfg.Policies) == 0 {
-		c.fail("policies", "at least one policy is required (a configuration without policies would change nothing)")
+		c.fail(jsonPathKey(rootLoc, "policies"), Missing, "at least one policy is required (a configuration without policies would change nothing)")
 	}
 	if len(cfg.Policies) > MaxPolicies {
-		c.fail("policies", "more than "+strconv.Itoa(MaxPolicies)+" policies")
+		c.fail(jsonPathKey(rootLoc, "policies"), OverLimit, "more than "+strconv.Itoa(MaxPolicies)+" policies")
 	}
 	names := map[string]bool{}
 	granting := false
@@ -93,9 +93,9 @@ func compile(cfg *Config) (*Set, int, error) {
 			continue // out of verification work, which an earlier policy reported
 		}
 		pc := &cfg.Policies[i]
-		path := jsonPathIndex("policies", i)
+		path := jsonPathIndex(jsonPathKey(rootLoc, "policies"), i)
 		if names[pc.Name] && pc.Name != "" {
-			c.failValue(jsonPathKey(path, "name"), pc.Name, "duplicate policy name: names must be unique (they name the metrics)")
+			c.failValue(jsonPathKey(path, "name"), Duplicate, pc.Name, "duplicate policy name: names must be unique (they name the metrics)")
 		}
 		names[pc.Name] = true
 		if p := c.policy(pc, path); p != nil {
@@ -104,7 +104,7 @@ func compile(cfg *Config) (*Set, int, error) {
 		}
 	}
 	if len(cfg.Policies) > 0 && !granting {
-		c.fail("policies", "every policy is no_cors: the configuration would change nothing")
+		c.fail(jsonPathKey(rootLoc, "policies"), Conflict, "every policy is no_cors: the configuration would change nothing")
 	}
 	used := MaxConfigWork - c.work
 	if len(c.errs) > 0 {
@@ -119,21 +119,25 @@ type compiler struct {
 	work int // verification work units left (regexwork.go); below 0: refused as too complex
 }
 
-func (c *compiler) fail(path, reason string) {
-	c.errs = append(c.errs, &Error{Path: path, Reason: reason})
+func (c *compiler) fail(path loc, k ErrorKind, reason string) {
+	c.errs = append(c.errs, path.at(k, reason))
 }
 
 // failNumber reports a numeric value, shown unquoted.
-func (c *compiler) failNumber(path string, n int, reason string) {
-	c.errs = append(c.errs, &Error{Path: path, Value: strconv.Itoa(n), HasValue: true, Number: true, Reason: reason})
+func (c *compiler) failNumber(path loc, k ErrorKind, n int, reason string) {
+	e := path.at(k, reason)
+	e.Value, e.HasValue, e.Number = strconv.Itoa(n), true, true
+	c.errs = append(c.errs, e)
 }
 
-func (c *compiler) failValue(path, value, reason string) {
-	c.errs = append(c.errs, &Error{Path: path, Value: value, HasValue: true, Reason: reason})
+func (c *compiler) failValue(path loc, k ErrorKind, value, reason string) {
+	e := path.at(k, reason)
+	e.Value, e.HasValue = value, true
+	c.errs = append(c.errs, e)
 }
 
 // policy validates and compiles one policy; nil when it has errors.
-func (c *compiler) policy(pc *PolicyConfig, path string) *compiledPolicy {
+func (c *compiler) policy(pc *PolicyConfig, path loc) *compiledPolicy {
 	before := len(c.errs)
 	if !c.spend(pc, path) {
 		return nil
@@ -163,29 +167,29 @@ func (c *compiler) policy(pc *PolicyConfig, path string) *compiledPolicy {
 	return p
 }
 
-func (c *compiler) name(name, path string) {
+func (c *compiler) name(name string, path loc) {
 	if name == "" {
-		c.fail(path, "missing: every policy needs a name (it names the policy's metrics and log lines)")
+		c.fail(path, Missing, "missing: every policy needs a name (it names the policy's metrics and log lines)")
 		return
 	}
 	if len(name) > maxPolicyNameSize {
-		c.failValue(path, name, "longer than "+strconv.Itoa(maxPolicyNameSize)+" bytes")
+		c.failValue(path, OverLimit, name, "longer than "+strconv.Itoa(maxPolicyNameSize)+" bytes")
 		return
 	}
 	for i := 0; i < len(name); i++ {
 		ch := name[i]
 		if !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '_' || ch == '-') {
-			c.failValue(path, name, "may contain only letters, digits, '_' and '-' (it is part of metric names)")
+			c.failValue(path, InvalidValue, name, "may contain only letters, digits, '_' and '-' (it is part of metric names)")
 			return
 		}
 	}
 }
 
 // options checks the scalar options and fills in defaults.
-func (c *compiler) options(pc *PolicyConfig, path string, p *compiledPolicy) {
+func (c *compiler) options(pc *PolicyConfig, path loc, p *compiledPolicy) {
 	switch {
 	case pc.MaxAge < -1 || pc.MaxAge > 86400:
-		c.failNumber(jsonPathKey(path, "max_age"), pc.MaxAge, "must be between -1 (disable preflight caching) and 86400 seconds")
+		c.failNumber(jsonPathKey(path, "max_age"), OutOfRange, pc.MaxAge, "must be between -1 (disable preflight caching) and 86400 seconds")
 	case pc.MaxAge == -1:
 		p.acma = "0"
 	case pc.MaxAge > 0:
@@ -195,7 +199,7 @@ func (c *compiler) options(pc *PolicyConfig, path string, p *compiledPolicy) {
 	p.preflightCode = 200
 	if pc.PreflightStatus != 0 {
 		if pc.PreflightStatus < 200 || pc.PreflightStatus > 299 {
-			c.failNumber(jsonPathKey(path, "preflight_status"), pc.PreflightStatus, "must be 200-299: browsers fail a preflight with any other status")
+			c.failNumber(jsonPathKey(path, "preflight_status"), OutOfRange, pc.PreflightStatus, "must be 200-299: browsers fail a preflight with any other status")
 		}
 		p.preflightCode = pc.PreflightStatus
 	}
@@ -207,19 +211,19 @@ func (c *compiler) options(pc *PolicyConfig, path string, p *compiledPolicy) {
 
 // choice validates a two-valued string option; it reports whether the value is
 // the default (first) one. "" means the default.
-func (c *compiler) choice(path, value, def, other string) bool {
+func (c *compiler) choice(path loc, value, def, other string) bool {
 	switch value {
 	case "", def:
 		return true
 	case other:
 		return false
 	}
-	c.failValue(path, value, "must be "+strconv.Quote(def)+" (the default) or "+strconv.Quote(other))
+	c.failValue(path, InvalidValue, value, "must be "+strconv.Quote(def)+" (the default) or "+strconv.Quote(other))
 	return true
 }
 
 // route compiles "match".
-func (c *compiler) route(m *MatchConfig, path string, r *routeMatcher) {
+func (c *compiler) route(m *MatchConfig, path loc, r *routeMatcher) {
 	if m == nil {
 		r.anyHost, r.anyPath = true, true
 		return
@@ -234,11 +238,11 @@ func (c *compiler) route(m *MatchConfig, path string, r *routeMatcher) {
 		sub := strings.HasPrefix(h, "*.")
 		host := strings.TrimPrefix(h, "*.")
 		if strings.Contains(host, ":") && !strings.HasPrefix(host, "[") {
-			c.failValue(hp, h, "a host pattern has no port: the port of :authority is ignored")
+			c.failValue(hp, InvalidValue, h, "a host pattern has no port: the port of :authority is ignored")
 			continue
 		}
 		if reason := checkRouteHost(host, sub); reason != "" {
-			c.failValue(hp, h, reason)
+			c.failValue(hp, InvalidValue, h, reason)
 			continue
 		}
 		if sub {
@@ -251,12 +255,12 @@ func (c *compiler) route(m *MatchConfig, path string, r *routeMatcher) {
 
 // pathList validates match.path_prefixes or match.paths; what names the
 // kind of entry in errors.
-func (c *compiler) pathList(path string, list []string, what string) []string {
+func (c *compiler) pathList(path loc, list []string, what string) []string {
 	c.listLen(path, list, "the other path list, or every path, matches")
 	var out []string
 	for i, p := range list {
 		if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "?#") || hasControl(p) {
-			c.failValue(jsonPathIndex(path, i), p, what+" starts with / and has no query, fragment or control characters")
+			c.failValue(jsonPathIndex(path, i), InvalidValue, p, what+" starts with / and has no query, fragment or control characters")
 			continue
 		}
 		out = append(out, p)
@@ -275,13 +279,13 @@ func checkRouteHost(host string, sub bool) string {
 
 // listLen refuses an explicitly empty list, which is ambiguous (absent says
 // what the key means when left out: absentMeans), and overlong ones.
-func (c *compiler) listLen(path string, list []string, absentMeans string) bool {
+func (c *compiler) listLen(path loc, list []string, absentMeans string) bool {
 	if list != nil && len(list) == 0 {
-		c.fail(path, "empty list is ambiguous: leave the key out ("+absentMeans+")")
+		c.fail(path, InvalidValue, "empty list is ambiguous: leave the key out ("+absentMeans+")")
 		return false
 	}
 	if len(list) > MaxListedNames {
-		c.fail(path, "more than "+strconv.Itoa(MaxListedNames)+" entries")
+		c.fail(path, OverLimit, "more than "+strconv.Itoa(MaxListedNames)+" entries")
 		return false
 	}
 	return true

@@ -6,7 +6,7 @@ import (
 )
 
 // methods validates allow_methods and precomputes Access-Control-Allow-Methods.
-func (c *compiler) methods(pc *PolicyConfig, path string, p *compiledPolicy) {
+func (c *compiler) methods(pc *PolicyConfig, path loc, p *compiledPolicy) {
 	if !c.listLen(path, pc.AllowMethods, "only GET, HEAD and POST are allowed") {
 		return
 	}
@@ -15,21 +15,21 @@ func (c *compiler) methods(pc *PolicyConfig, path string, p *compiledPolicy) {
 		mpath := jsonPathIndex(path, i)
 		if m == "*" {
 			if len(pc.AllowMethods) > 1 {
-				c.failValue(mpath, m, "* allows every method: list it alone")
+				c.failValue(mpath, Conflict, m, "* allows every method: list it alone")
 				continue
 			}
 			p.anyMethod = true
 			continue
 		}
 		if reason := methodReason(m); reason != "" {
-			c.failValue(mpath, m, reason)
+			c.failValue(mpath, InvalidValue, m, reason)
 			continue
 		}
 		if p.methods == nil {
 			p.methods = make(map[string]struct{})
 		}
 		if _, dup := p.methods[m]; dup {
-			c.failValue(mpath, m, "listed twice")
+			c.failValue(mpath, Duplicate, m, "listed twice")
 			continue
 		}
 		p.methods[m] = struct{}{}
@@ -65,7 +65,7 @@ func methodReason(m string) string {
 }
 
 // allowHeaders validates allow_headers and precomputes Access-Control-Allow-Headers.
-func (c *compiler) allowHeaders(pc *PolicyConfig, path string, p *compiledPolicy) {
+func (c *compiler) allowHeaders(pc *PolicyConfig, path loc, p *compiledPolicy) {
 	if !c.listLen(path, pc.AllowHeaders, "no request header beyond the CORS-safelisted ones is allowed") {
 		return
 	}
@@ -78,17 +78,17 @@ func (c *compiler) allowHeaders(pc *PolicyConfig, path string, p *compiledPolicy
 			p.anyHeader = true
 			continue
 		case !isToken(h):
-			c.failValue(hpath, h, "not a header name (an HTTP token)")
+			c.failValue(hpath, InvalidValue, h, "not a header name (an HTTP token)")
 			continue
 		case isForbiddenRequestHeader(lower):
-			c.failValue(hpath, h, "forbidden request header: scripts cannot set it, so it never needs allowing")
+			c.failValue(hpath, InvalidValue, h, "forbidden request header: scripts cannot set it, so it never needs allowing")
 			continue
 		}
 		if p.headers == nil {
 			p.headers = make(map[string]struct{})
 		}
 		if _, dup := p.headers[lower]; dup {
-			c.failValue(hpath, h, "listed twice (header names compare case-insensitively)")
+			c.failValue(hpath, Duplicate, h, "listed twice (header names compare case-insensitively)")
 			continue
 		}
 		p.headers[lower] = struct{}{}
@@ -98,7 +98,7 @@ func (c *compiler) allowHeaders(pc *PolicyConfig, path string, p *compiledPolicy
 		_, auth := p.headers["authorization"]
 		p.authNamed = auth
 		if len(p.headers) > 1 || len(p.headers) == 1 && !auth {
-			c.fail(path, `"*" allows every header but authorization: list "*" alone, or "*" and "authorization"`)
+			c.fail(path, Conflict, `"*" allows every header but authorization: list "*" alone, or "*" and "authorization"`)
 			return
 		}
 	}
@@ -113,7 +113,7 @@ func (c *compiler) allowHeaders(pc *PolicyConfig, path string, p *compiledPolicy
 }
 
 // exposeHeaders validates expose_headers and precomputes Access-Control-Expose-Headers.
-func (c *compiler) exposeHeaders(pc *PolicyConfig, path string, p *compiledPolicy) {
+func (c *compiler) exposeHeaders(pc *PolicyConfig, path loc, p *compiledPolicy) {
 	if !c.listLen(path, pc.ExposeHeaders, "no response header beyond the CORS-safelisted ones is exposed") {
 		return
 	}
@@ -124,19 +124,19 @@ func (c *compiler) exposeHeaders(pc *PolicyConfig, path string, p *compiledPolic
 		lower := strings.ToLower(h)
 		switch {
 		case h == "*" && pc.AllowCredentials:
-			c.failValue(hpath, h, "with allow_credentials * is not a wildcard (browsers read it as a header named *): list the headers to expose")
+			c.failValue(hpath, Conflict, h, "with allow_credentials * is not a wildcard (browsers read it as a header named *): list the headers to expose")
 			continue
 		case h == "*" && len(pc.ExposeHeaders) > 1:
-			c.failValue(hpath, h, "* exposes every header: list it alone")
+			c.failValue(hpath, Conflict, h, "* exposes every header: list it alone")
 			continue
 		case h != "*" && !isToken(h):
-			c.failValue(hpath, h, "not a header name (an HTTP token)")
+			c.failValue(hpath, InvalidValue, h, "not a header name (an HTTP token)")
 			continue
 		case isForbiddenResponseHeader(lower):
-			c.failValue(hpath, h, "forbidden response header: browsers never expose it to scripts")
+			c.failValue(hpath, InvalidValue, h, "forbidden response header: browsers never expose it to scripts")
 			continue
 		case seen[lower]:
-			c.failValue(hpath, h, "listed twice (header names compare case-insensitively)")
+			c.failValue(hpath, Duplicate, h, "listed twice (header names compare case-insensitively)")
 			continue
 		}
 		seen[lower] = true

@@ -6,50 +6,51 @@ import (
 )
 
 // origins validates allow_origins and allow_origin_regexes into p.origins.
-func (c *compiler) origins(pc *PolicyConfig, path string, p *compiledPolicy) {
+func (c *compiler) origins(pc *PolicyConfig, path loc, p *compiledPolicy) {
 	lpath := jsonPathKey(path, "allow_origins")
 	if len(pc.AllowOrigins) == 0 && len(pc.AllowOriginRegexes) == 0 {
-		c.fail(path, "allow_origins and allow_origin_regexes are both empty: the policy would allow no origin")
+		c.fail(path, Missing, "allow_origins and allow_origin_regexes are both empty: the policy would allow no origin")
 		return
 	}
 	if len(pc.AllowOrigins) > MaxOrigins {
-		c.fail(lpath, "more than "+strconv.Itoa(MaxOrigins)+" origins")
+		c.fail(lpath, OverLimit, "more than "+strconv.Itoa(MaxOrigins)+" origins")
 		return
 	}
 	seen := make(map[string]bool, len(pc.AllowOrigins))
 	for i, o := range pc.AllowOrigins {
-		opath := func() string { return jsonPathIndex(lpath, i) } // only for errors: 100,000 origins need none
+		opath := func() loc { return jsonPathIndex(lpath, i) } // only for errors: 100,000 origins need none
 		if seen[o] {
-			c.failValue(opath(), o, "listed twice")
+			c.failValue(opath(), Duplicate, o, "listed twice")
 			continue
 		}
 		seen[o] = true
 		switch o {
 		case "*":
 			if pc.AllowCredentials {
-				c.failValue(opath(), o, "cannot allow every origin together with allow_credentials: browsers refuse * with credentials, and reflecting any origin would let every site read credentialed responses (Gateway API and Envoy permit it and reflect the Origin; cors-wasm refuses it, CVE-2018-20744): list the origins, or drop allow_credentials")
+				c.failValue(opath(), UnsafeOrigin, o, "cannot allow every origin together with allow_credentials: browsers refuse * with credentials, and reflecting any origin would let every site read credentialed responses (Gateway API and Envoy permit it and reflect the Origin; cors-wasm refuses it, CVE-2018-20744): list the origins, or drop allow_credentials")
 				continue
 			}
 			if len(pc.AllowOrigins) > 1 || len(pc.AllowOriginRegexes) > 0 {
-				c.failValue(opath(), o, "* allows every origin: list it alone")
+				c.failValue(opath(), Conflict, o, "* allows every origin: list it alone")
 				continue
 			}
 			p.allowAll = true
 			continue
 		case "null":
 			if !pc.DangerouslyAllowNullOrigin {
-				c.failValue(opath(), o, `the "null" origin is sent by sandboxed iframes, local files and redirects, any of which an attacker can produce; set dangerously_allow_null_origin to allow it anyway`)
+				c.failValue(opath(), UnsafeOrigin, o, `the "null" origin is sent by sandboxed iframes, local files and redirects, any of which an attacker can produce; set dangerously_allow_null_origin to allow it anyway`)
 				continue
 			}
 			p.origins.add(originPattern{}, o)
 			continue
 		}
 		op, reason := parseOriginPattern(o)
+		kind := InvalidOrigin
 		if reason == "" {
-			reason = c.originPolicyReason(op, pc)
+			reason, kind = c.originPolicyReason(op, pc), UnsafeOrigin
 		}
 		if reason != "" {
-			c.failValue(opath(), o, reason)
+			c.failValue(opath(), kind, o, reason)
 			continue
 		}
 		p.origins.add(op, o)
@@ -96,9 +97,9 @@ func subdomainReach(op originPattern) string {
 	return "wildcard over a domain with another registrable domain below it, " + w + example(origin(w)) + ": list your own origins"
 }
 
-func (c *compiler) regexes(pc *PolicyConfig, path string, p *compiledPolicy) {
+func (c *compiler) regexes(pc *PolicyConfig, path loc, p *compiledPolicy) {
 	if len(pc.AllowOriginRegexes) > MaxRegexes {
-		c.fail(path, "more than "+strconv.Itoa(MaxRegexes)+" regexes")
+		c.fail(path, OverLimit, "more than "+strconv.Itoa(MaxRegexes)+" regexes")
 		return
 	}
 	for i, expr := range pc.AllowOriginRegexes {
@@ -107,7 +108,7 @@ func (c *compiler) regexes(pc *PolicyConfig, path string, p *compiledPolicy) {
 		}
 		re, reasons := verifyOriginRegex(expr, pc.AllowCredentials, pc.DangerouslyAllowInsecureOrigins, &c.work)
 		for _, reason := range reasons {
-			c.failValue(jsonPathIndex(path, i), expr, reason)
+			c.failValue(jsonPathIndex(path, i), BadRegex, expr, reason)
 		}
 		if len(reasons) == 0 {
 			p.origins.regexes = append(p.origins.regexes, re)

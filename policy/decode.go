@@ -26,16 +26,16 @@ func parseConfig(data []byte) (*Config, Errors) {
 		if e, ok := err.(Errors); ok {
 			errs = e
 		} else {
-			errs = Errors{{Path: "(root)", Reason: err.Error()}}
+			errs = Errors{rootLoc.at(BadSyntax, err.Error())}
 		}
 		return nil, errs
 	}
 	m := &mapper{}
 	cfg := &Config{}
-	m.object(&root, "(root)", func(key string, v *jsonValue, path string) bool {
+	m.object(&root, rootLoc, func(key string, v *jsonValue, path loc) bool {
 		switch key {
 		case "policies":
-			m.array(v, path, func(e *jsonValue, epath string) {
+			m.array(v, path, func(e *jsonValue, epath loc) {
 				cfg.Policies = append(cfg.Policies, PolicyConfig{})
 				m.policy(e, epath, &cfg.Policies[len(cfg.Policies)-1])
 			})
@@ -50,7 +50,7 @@ func parseConfig(data []byte) (*Config, Errors) {
 		return true
 	})
 	if _, ok := member(&root, "policies"); !ok && root.Kind == jsonObject {
-		m.fail("policies", "missing: the configuration needs a \"policies\" list")
+		m.fail(jsonPathKey(rootLoc, "policies"), Missing, "missing: the configuration needs a \"policies\" list")
 	}
 	return cfg, m.errs
 }
@@ -63,14 +63,14 @@ var policyKeys = []string{
 	"dangerously_allow_null_origin", "dangerously_allow_insecure_origins", "no_cors",
 }
 
-func (m *mapper) policy(v *jsonValue, path string, p *PolicyConfig) {
-	m.object(v, path, func(key string, v *jsonValue, path string) bool {
+func (m *mapper) policy(v *jsonValue, path loc, p *PolicyConfig) {
+	m.object(v, path, func(key string, v *jsonValue, path loc) bool {
 		switch key {
 		case "name":
 			m.string(v, path, &p.Name)
 		case "match":
 			p.Match = &MatchConfig{}
-			m.object(v, path, func(key string, v *jsonValue, path string) bool {
+			m.object(v, path, func(key string, v *jsonValue, path loc) bool {
 				switch key {
 				case "hosts":
 					m.strings(v, path, &p.Match.Hosts)
@@ -127,15 +127,15 @@ type mapper struct {
 	errs Errors
 }
 
-func (m *mapper) fail(path, reason string) {
-	m.errs = append(m.errs, &Error{Path: path, Reason: reason})
+func (m *mapper) fail(path loc, k ErrorKind, reason string) {
+	m.errs = append(m.errs, path.at(k, reason))
 }
 
-func (m *mapper) expect(v *jsonValue, path string, kind jsonKind) bool {
+func (m *mapper) expect(v *jsonValue, path loc, kind jsonKind) bool {
 	if v.Kind == kind {
 		return true
 	}
-	m.fail(path, "expected "+article(kind)+", found "+article(v.Kind))
+	m.fail(path, WrongType, "expected "+article(kind)+", found "+article(v.Kind))
 	return false
 }
 
@@ -150,7 +150,7 @@ func article(k jsonKind) string {
 }
 
 // object calls field for every member; field returns false for an unknown key.
-func (m *mapper) object(v *jsonValue, path string, field func(key string, v *jsonValue, path string) bool) {
+func (m *mapper) object(v *jsonValue, path loc, field func(key string, v *jsonValue, path loc) bool) {
 	if !m.expect(v, path, jsonObject) {
 		return
 	}
@@ -165,7 +165,7 @@ func (m *mapper) object(v *jsonValue, path string, field func(key string, v *jso
 			} else if hint := closest(mem.Key, known); hint != "" {
 				reason += ` (did you mean "` + hint + `"?)`
 			}
-			m.fail(kpath, reason)
+			m.fail(kpath, UnknownKey, reason)
 		}
 	}
 }
@@ -176,33 +176,38 @@ var (
 )
 
 // knownKeys returns the keys valid at path, for hints.
-func knownKeys(path string) []string {
+func knownKeys(path loc) []string {
 	switch {
-	case path == "(root)":
+	case path == rootLoc:
 		return rootKeys
-	case strings.HasSuffix(path, ".match"):
+	case isMatch(path):
 		return matchKeys
 	}
 	return policyKeys
 }
 
+// isMatch reports whether path is a policy's "match" object.
+func isMatch(path loc) bool {
+	return path.policy >= 0 && path.field == "match" && path.elem < 0 && path.rest == ""
+}
+
 // misplaced says where a key unknown at path belongs when it is valid at
 // another level (debug_headers inside a policy), "" otherwise.
-func misplaced(key, path string) string {
+func misplaced(key string, path loc) string {
 	switch {
-	case path != "(root)" && slices.Contains(rootKeys, key):
+	case path != rootLoc && slices.Contains(rootKeys, key):
 		return `at the top level, next to "policies"`
-	case path == "(root)" && slices.Contains(policyKeys, key):
+	case path == rootLoc && slices.Contains(policyKeys, key):
 		return `inside a policy, in the "policies" list`
-	case strings.HasSuffix(path, ".match") && slices.Contains(policyKeys, key):
+	case isMatch(path) && slices.Contains(policyKeys, key):
 		return `in the policy, next to "match"`
-	case !strings.HasSuffix(path, ".match") && slices.Contains(matchKeys, key):
+	case !isMatch(path) && slices.Contains(matchKeys, key):
 		return `inside the policy's "match"`
 	}
 	return ""
 }
 
-func (m *mapper) array(v *jsonValue, path string, elem func(e *jsonValue, path string)) {
+func (m *mapper) array(v *jsonValue, path loc, elem func(e *jsonValue, path loc)) {
 	if !m.expect(v, path, jsonArray) {
 		return
 	}
@@ -211,13 +216,13 @@ func (m *mapper) array(v *jsonValue, path string, elem func(e *jsonValue, path s
 	}
 }
 
-func (m *mapper) string(v *jsonValue, path string, dst *string) {
+func (m *mapper) string(v *jsonValue, path loc, dst *string) {
 	if m.expect(v, path, jsonString) {
 		*dst = v.Str
 	}
 }
 
-func (m *mapper) strings(v *jsonValue, path string, dst *[]string) {
+func (m *mapper) strings(v *jsonValue, path loc, dst *[]string) {
 	if !m.expect(v, path, jsonArray) {
 		return
 	}
@@ -230,7 +235,7 @@ func (m *mapper) strings(v *jsonValue, path string, dst *[]string) {
 	*dst = out
 }
 
-func (m *mapper) bool(v *jsonValue, path string, dst *bool) {
+func (m *mapper) bool(v *jsonValue, path loc, dst *bool) {
 	if m.expect(v, path, jsonBool) {
 		*dst = v.Bool
 	}
@@ -239,10 +244,11 @@ func (m *mapper) bool(v *jsonValue, path string, dst *bool) {
 // int accepts any JSON number with an integral value (600, 600.0, 6e2):
 // control planes that carry the configuration through protobuf's Struct print
 // every number as a double. A fraction or a string is refused, saying so.
-func (m *mapper) int(v *jsonValue, path string, dst *int) {
+func (m *mapper) int(v *jsonValue, path loc, dst *int) {
 	if v.Kind == jsonString {
-		m.errs = append(m.errs, &Error{Path: path, Value: v.Str, HasValue: true,
-			Reason: "expected an integer, found a string: write the number without quotes"})
+		e := path.at(WrongType, "expected an integer, found a string: write the number without quotes")
+		e.Value, e.HasValue = v.Str, true
+		m.errs = append(m.errs, e)
 		return
 	}
 	if !m.expect(v, path, jsonNumber) {
@@ -250,11 +256,20 @@ func (m *mapper) int(v *jsonValue, path string, dst *int) {
 	}
 	n, reason := integral(v.Str)
 	if reason != "" {
-		m.errs = append(m.errs, &Error{Path: path, Value: v.Str, HasValue: true, Number: true, Reason: reason})
+		k := WrongType
+		if reason == outOfRange {
+			k = OutOfRange
+		}
+		e := path.at(k, reason)
+		e.Value, e.HasValue, e.Number = v.Str, true, true
+		m.errs = append(m.errs, e)
 		return
 	}
 	*dst = n
 }
+
+// outOfRange is integral's reason for a whole number beyond 32 bits.
+const outOfRange = "out of range: expected an integer between -2147483648 and 2147483647"
 
 // integral is the value of a JSON number literal if it is a whole number that
 // fits in 32 bits. It works on the decimal digits, not through a float, so
@@ -290,7 +305,6 @@ func integral(lit string) (int, string) {
 	if exp < 0 {
 		return 0, "expected an integer, found a fraction"
 	}
-	const outOfRange = "out of range: expected an integer between -2147483648 and 2147483647"
 	if len(digits)+exp > 10 {
 		return 0, outOfRange
 	}

@@ -51,24 +51,26 @@ const (
 // invalid UTF-8, lone surrogate escapes and deep nesting are errors.
 func decodeJSON(data []byte) (jsonValue, error) {
 	if len(data) == 0 {
-		return jsonValue{}, Errors{{Path: "(root)", Reason: "empty configuration"}}
+		return jsonValue{}, Errors{rootLoc.at(BadSyntax, "empty configuration")}
 	}
 	if len(data) > maxJSONBytes {
-		return jsonValue{}, Errors{{Path: "(root)", Reason: "configuration larger than " + strconv.Itoa(maxJSONBytes) + " bytes"}}
+		return jsonValue{}, Errors{rootLoc.at(OverLimit, "configuration larger than "+strconv.Itoa(maxJSONBytes)+" bytes")}
 	}
 	if reason := byteOrderMark(data); reason != "" {
-		return jsonValue{}, Errors{{Path: "(root)", Reason: reason}}
+		return jsonValue{}, Errors{rootLoc.at(BadSyntax, reason)}
 	}
 	if !utf8.Valid(data) {
-		return jsonValue{}, Errors{{Path: "(root)", Reason: "invalid UTF-8 at " + position(data, firstInvalidUTF8(data))}}
+		e := rootLoc.at(BadSyntax, "invalid UTF-8 at "+position(data, firstInvalidUTF8(data)))
+		e.Offset = firstInvalidUTF8(data)
+		return jsonValue{}, Errors{e}
 	}
 	d := &jsonDecoder{data: data}
 	d.space()
-	v := d.value("(root)", 0)
+	v := d.value(rootLoc, 0)
 	if d.err == nil {
 		d.space()
 		if d.pos < len(d.data) {
-			d.fail("(root)", "unexpected "+d.describe()+" at "+position(d.data, d.pos)+" after the top-level value")
+			d.fail(rootLoc, BadSyntax, "unexpected "+d.describe()+" at "+position(d.data, d.pos)+" after the top-level value")
 		}
 	}
 	if d.err != nil {
@@ -120,15 +122,18 @@ type jsonDecoder struct {
 	err  *Error
 }
 
-func (d *jsonDecoder) fail(path, reason string) {
+func (d *jsonDecoder) fail(path loc, k ErrorKind, reason string) {
 	if d.err == nil {
-		d.err = &Error{Path: path, Reason: reason}
+		d.err = path.at(k, reason)
+		if k == BadSyntax {
+			d.err.Offset = d.pos
+		}
 	}
 }
 
 // syntax reports an error at the current byte.
-func (d *jsonDecoder) syntax(path, expected string) {
-	d.fail(path, "invalid JSON at "+position(d.data, d.pos)+": "+d.describe()+", expected "+expected)
+func (d *jsonDecoder) syntax(path loc, expected string) {
+	d.fail(path, BadSyntax, "invalid JSON at "+position(d.data, d.pos)+": "+d.describe()+", expected "+expected)
 }
 
 func (d *jsonDecoder) describe() string {
@@ -150,7 +155,7 @@ func (d *jsonDecoder) space() {
 	}
 }
 
-func (d *jsonDecoder) value(path string, depth int) jsonValue {
+func (d *jsonDecoder) value(path loc, depth int) jsonValue {
 	v := jsonValue{Offset: d.pos}
 	if d.pos >= len(d.data) {
 		d.syntax(path, "a value")
@@ -182,7 +187,7 @@ func (d *jsonDecoder) value(path string, depth int) jsonValue {
 	return v
 }
 
-func (d *jsonDecoder) literal(path, word string) {
+func (d *jsonDecoder) literal(path loc, word string) {
 	if !strings.HasPrefix(string(d.data[d.pos:min(len(d.data), d.pos+len(word))]), word) {
 		d.syntax(path, strconv.Quote(word))
 		return
@@ -190,9 +195,9 @@ func (d *jsonDecoder) literal(path, word string) {
 	d.pos += len(word)
 }
 
-func (d *jsonDecoder) object(path string, depth int) []jsonMember {
+func (d *jsonDecoder) object(path loc, depth int) []jsonMember {
 	if depth > maxJSONDepth {
-		d.fail(path, "nested deeper than "+strconv.Itoa(maxJSONDepth)+" levels")
+		d.fail(path, OverLimit, "nested deeper than "+strconv.Itoa(maxJSONDepth)+" levels")
 		return nil
 	}
 	d.pos++ // {
@@ -218,7 +223,7 @@ func (d *jsonDecoder) object(path string, depth int) []jsonMember {
 			seen = map[string]bool{}
 		}
 		if seen[key] {
-			d.fail(kpath, "duplicate key")
+			d.fail(kpath, Duplicate, "duplicate key")
 			return nil
 		}
 		seen[key] = true
@@ -245,9 +250,9 @@ func (d *jsonDecoder) object(path string, depth int) []jsonMember {
 	return nil
 }
 
-func (d *jsonDecoder) array(path string, depth int) []jsonValue {
+func (d *jsonDecoder) array(path loc, depth int) []jsonValue {
 	if depth > maxJSONDepth {
-		d.fail(path, "nested deeper than "+strconv.Itoa(maxJSONDepth)+" levels")
+		d.fail(path, OverLimit, "nested deeper than "+strconv.Itoa(maxJSONDepth)+" levels")
 		return nil
 	}
 	d.pos++ // [
@@ -275,7 +280,7 @@ func (d *jsonDecoder) array(path string, depth int) []jsonValue {
 }
 
 // number scans an RFC 8259 number and returns its text.
-func (d *jsonDecoder) number(path string) string {
+func (d *jsonDecoder) number(path loc) string {
 	start := d.pos
 	if d.data[d.pos] == '-' {
 		d.pos++
@@ -319,7 +324,7 @@ func (d *jsonDecoder) digits() int {
 }
 
 // string decodes a string literal; the input is already known to be UTF-8.
-func (d *jsonDecoder) string(path string) string {
+func (d *jsonDecoder) string(path loc) string {
 	d.pos++ // opening quote
 	var b strings.Builder
 	for {
@@ -333,7 +338,7 @@ func (d *jsonDecoder) string(path string) string {
 			d.pos++
 			return b.String()
 		case c < 0x20:
-			d.fail(path, "control character "+strconv.QuoteRune(rune(c))+" in a string at "+position(d.data, d.pos)+": escape it")
+			d.fail(path, BadSyntax, "control character "+strconv.QuoteRune(rune(c))+" in a string at "+position(d.data, d.pos)+": escape it")
 			return ""
 		case c == '\\':
 			if !d.escape(path, &b) {
@@ -346,7 +351,7 @@ func (d *jsonDecoder) string(path string) string {
 	}
 }
 
-func (d *jsonDecoder) escape(path string, b *strings.Builder) bool {
+func (d *jsonDecoder) escape(path loc, b *strings.Builder) bool {
 	d.pos++ // backslash
 	if d.pos >= len(d.data) {
 		d.syntax(path, "an escape")
@@ -381,7 +386,7 @@ func (d *jsonDecoder) escape(path string, b *strings.Builder) bool {
 				}
 			}
 			if r = utf16.DecodeRune(r, r2); r == utf8.RuneError {
-				d.fail(path, "unpaired UTF-16 surrogate escape at "+position(d.data, d.pos))
+				d.fail(path, BadSyntax, "unpaired UTF-16 surrogate escape at "+position(d.data, d.pos))
 				return false
 			}
 		}
@@ -394,7 +399,7 @@ func (d *jsonDecoder) escape(path string, b *strings.Builder) bool {
 	return true
 }
 
-func (d *jsonDecoder) hex4(path string) (rune, bool) {
+func (d *jsonDecoder) hex4(path loc) (rune, bool) {
 	if d.pos+4 > len(d.data) {
 		d.syntax(path, "four hex digits")
 		return 0, false
@@ -406,29 +411,4 @@ func (d *jsonDecoder) hex4(path string) (rune, bool) {
 	}
 	d.pos += 4
 	return rune(n), true
-}
-
-// jsonPathKey is the path of key under parent, e.g. policies[0].name.
-func jsonPathKey(parent, key string) string {
-	plain := key != ""
-	for i := 0; i < len(key); i++ {
-		c := key[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
-			plain = false
-		}
-	}
-	switch {
-	case !plain && parent == "(root)":
-		return "[" + strconv.Quote(key) + "]"
-	case !plain:
-		return parent + "[" + strconv.Quote(key) + "]"
-	case parent == "(root)":
-		return key
-	}
-	return parent + "." + key
-}
-
-// jsonPathIndex is the path of element i of parent, e.g. policies[1].
-func jsonPathIndex(parent string, i int) string {
-	return parent + "[" + strconv.Itoa(i) + "]"
 }

@@ -86,8 +86,8 @@ func TestWorkBudgetRefuses(t *testing.T) {
 				t.Fatalf("want exactly one error, got %d (%d units): %.600v", len(errs), used, err)
 			}
 			e := errs[0]
-			if c.wantPath != "" && e.Path != c.wantPath {
-				t.Errorf("error at %s, want %s: %v", e.Path, c.wantPath, e)
+			if c.wantPath != "" && e.Path() != c.wantPath {
+				t.Errorf("error at %s, want %s: %v", e.Path(), c.wantPath, e)
 			}
 			for _, w := range c.want {
 				if !strings.Contains(e.Error(), w) {
@@ -118,8 +118,8 @@ func TestWorkBudgetRunsOutAtOneRegex(t *testing.T) {
 	}
 	k := MaxConfigWork/each - MaxConfigWork/each/MaxRegexes*MaxRegexes // index in its policy
 	want := "policies[" + strconv.Itoa(MaxConfigWork/each/MaxRegexes) + "].allow_origin_regexes[" + strconv.Itoa(k) + "]"
-	if errs[0].Path != want {
-		t.Errorf("refused at %s, want %s (each regex costs %d units)", errs[0].Path, want, each)
+	if errs[0].Path() != want {
+		t.Errorf("refused at %s, want %s (each regex costs %d units)", errs[0].Path(), want, each)
 	}
 }
 
@@ -148,7 +148,7 @@ func TestRegexAllProblems(t *testing.T) {
 			}
 			re := regexp.MustCompile(c.expr)
 			for i, e := range errs {
-				if e.Path != "policies[0].allow_origin_regexes[0]" || !strings.Contains(e.Reason, c.want[i]) {
+				if e.Path() != "policies[0].allow_origin_regexes[0]" || !strings.Contains(e.Reason, c.want[i]) {
 					t.Errorf("problem %d: %v, want %q at policies[0].allow_origin_regexes[0]", i, e, c.want[i])
 				}
 				m := exampleOrigin.FindStringSubmatch(e.Reason)

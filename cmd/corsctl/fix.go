@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -156,25 +155,19 @@ func firstLine(err error) string {
 	return s
 }
 
-// originPath matches the path of an allowed origin in an error.
-var originPath = regexp.MustCompile(`^policies\[(\d+)\]\.allow_origins\[(\d+)\]$`)
-
 // originFix returns the corrected spelling of a refused allowed origin (a
 // trailing slash, uppercase, a default port), checked: with it in place,
 // the configuration has no error at that path any more. "" when there is no
 // such fix.
 func originFix(config []byte, e *policy.Error) string {
-	m := originPath.FindStringSubmatch(e.Path)
-	if m == nil || !e.HasValue {
+	if e.Policy < 0 || e.Field != "allow_origins" || e.Elem < 0 || e.Rest != "" || !e.HasValue {
 		return ""
 	}
 	fixed := canonicalOrigin(e.Value)
 	if fixed == "" || fixed == e.Value {
 		return ""
 	}
-	p, _ := strconv.Atoi(m[1])
-	i, _ := strconv.Atoi(m[2])
-	edited, err := edit{policy: p, field: "allow_origins", index: i, with: fixed, repl: true}.apply(config)
+	edited, err := edit{policy: e.Policy, field: "allow_origins", index: e.Elem, with: fixed, repl: true}.apply(config)
 	if err != nil {
 		return ""
 	}
@@ -184,7 +177,7 @@ func originFix(config []byte, e *policy.Error) string {
 			return ""
 		}
 		for _, after := range errs {
-			if after.Path == e.Path {
+			if after.Policy == e.Policy && after.Field == e.Field && after.Elem == e.Elem && after.Rest == e.Rest {
 				return ""
 			}
 		}

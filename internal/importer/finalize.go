@@ -2,7 +2,6 @@ package importer
 
 import (
 	"errors"
-	"strconv"
 	"strings"
 
 	"github.com/cors-wasm/cors-wasm/policy"
@@ -38,11 +37,11 @@ func finalize(ds []*draft, rep *Report) (*policy.Config, error) {
 			return nil, err
 		}
 		for _, e := range errs {
-			d, key, index, ok := locate(ds, e.Path)
-			if !ok {
+			d := locate(ds, e)
+			if d == nil {
 				return nil, errors.New("the imported configuration does not compile (" + e.Error() + "); this is a bug in corsctl import")
 			}
-			if !dropRefused(d, key, index, e, rep) && d.grant != nil {
+			if !dropRefused(d, e.Field, e.Elem, e, rep) && d.grant != nil {
 				rep.add(d.grant.src, d.grant.field, Dropped, "the whole policy "+q(d.name)+": cors-wasm refuses it ("+e.Error()+"); written as no_cors, granting nothing on its hosts and paths")
 				d.grant = nil
 			}
@@ -99,29 +98,13 @@ func safety(g *grant, rep *Report) {
 	}
 }
 
-// locate finds the draft and the key (and list index, -1 for none) an error
-// path such as `policies[2].match.hosts[0]` points at.
-func locate(ds []*draft, path string) (d *draft, key string, index int, ok bool) {
-	rest, found := strings.CutPrefix(path, "policies[")
-	if !found {
-		return nil, "", 0, false
+// locate finds the draft an error is about: the policy at its index. nil
+// when the error is about no single policy, which import never causes.
+func locate(ds []*draft, e *policy.Error) *draft {
+	if e.Policy < 0 || e.Policy >= len(ds) || e.Rest != "" {
+		return nil
 	}
-	end := strings.IndexByte(rest, ']')
-	if end < 0 {
-		return nil, "", 0, false
-	}
-	i, err := strconv.Atoi(rest[:end])
-	if err != nil || i < 0 || i >= len(ds) {
-		return nil, "", 0, false
-	}
-	key = strings.TrimPrefix(rest[end+1:], ".")
-	index = -1
-	if open := strings.LastIndexByte(key, '['); open >= 0 && strings.HasSuffix(key, "]") {
-		if n, err := strconv.Atoi(key[open+1 : len(key)-1]); err == nil {
-			index, key = n, key[:open]
-		}
-	}
-	return ds[i], key, index, true
+	return ds[e.Policy]
 }
 
 // dropRefused removes the value an error names and reports it. It returns
