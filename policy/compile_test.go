@@ -13,8 +13,7 @@ func pol(members string) string {
 	return `{"policies":[{"name":"p",` + members + `}]}`
 }
 
-// Every misconfiguration of cors-rules.md, and the strictness rules of
-// design.md, must be refused with an error naming the path, value and reason.
+// Every misconfiguration of docs/rules.md (R24-R31) must be refused with an error naming the path, value and reason.
 func TestCompileRefuses(t *testing.T) {
 	cases := []struct {
 		name, config string
@@ -89,7 +88,7 @@ func TestCompileRefuses(t *testing.T) {
 			[]string{`policies[0].allow_origin_regexes[0]: "^.*$": matches origins on any domain (it matches "https://evil.test")`}},
 		{"regex with unescaped dot", pol(`"allow_origin_regexes":["^https://www.example\\.com$"]`),
 			[]string{`policies[0].allow_origin_regexes[0]: "^https://www.example\\.com$": contains an unescaped "." that matches any character (it matches "https://wwwxexample.com")`}},
-		// Issue 11: the regexes a new user wrote, refused with an origin each would wrongly allow.
+		// R28: the regexes a new user wrote, refused with an origin each would wrongly allow.
 		{"regex: every https origin with credentials is * with credentials", pol(`"allow_origin_regexes":["^https://.*$"],"allow_credentials":true`),
 			[]string{`policies[0].allow_origin_regexes[0]: "^https://.*$": matches origins on any domain (it matches "https://evil.test"): with allow_credentials that is "*" with credentials in disguise`}},
 		{"regex over the public suffix com", pol(`"allow_origin_regexes":["^https://.*\\.com$"]`),
@@ -167,7 +166,7 @@ func TestCompileRefuses(t *testing.T) {
 		{"non-integer", pol(`"allow_origins":["https://a.example.com"],"max_age":1.5`),
 			[]string{`policies[0].max_age: 1.5: expected an integer, found a fraction`}},
 		{"missing policies", `{"debug_headers":true}`, []string{`policies: missing`}},
-		// Issue 11: keys one level off, and numbers.
+		// R24: keys one level off, and numbers.
 		{"top-level key inside a policy", pol(`"allow_origins":["https://a.example.com"],"debug_headers":true`),
 			[]string{`policies[0].debug_headers: unknown key: "debug_headers" belongs at the top level, next to "policies"`}},
 		{"policy key at the top level", `{"policies":[{"name":"p","allow_origins":["https://a.example.com"]}],"allow_credentials":true}`,
@@ -229,7 +228,7 @@ func TestCompileAccepts(t *testing.T) {
 		{"punycode host", pol(`"allow_origins":["https://xn--bcher-kva.example"]`)},
 		{"other schemes", pol(`"allow_origins":["chrome-extension://abcdefghijklmnop"]`)},
 		{"every option", policyAllOptions},
-		// Issue 11: what every match starts with is read from the syntax tree, not regexp.LiteralPrefix.
+		// R28: what every match starts with is read from the syntax tree, not regexp.LiteralPrefix.
 		{"regex: https subdomains with credentials", pol(`"allow_origin_regexes":["^https://.*\\.example\\.com$","^https://.+\\.example\\.com$"],"allow_credentials":true`)},
 		{"regex: loopback http with credentials", pol(`"allow_origin_regexes":["^http://localhost(:[0-9]+)?$","^http://[a-z0-9-]+\\.localhost:[0-9]+$"],"allow_credentials":true`)},
 		{"regex: anchors around a group", pol(`"allow_origin_regexes":["^(https://app\\.example\\.com|https://admin\\.example\\.com)$"],"allow_credentials":true`)},

@@ -13,7 +13,7 @@ import (
 )
 
 // FuzzDecide builds random configurations and requests and checks every
-// decision against the invariants of cors-rules.md, and the origin matcher
+// decision against the invariants of docs/rules.md, and the origin matcher
 // against a naive reference (a linear scan with net/url), so a clever data
 // structure cannot quietly allow what the list does not (GHSA-vhxv-fg4m-p2w8).
 func FuzzDecide(f *testing.F) {

@@ -2,7 +2,7 @@ package policy
 
 import "testing"
 
-// Issue 11: integer fields accept any JSON number with an integral value,
+// R24 (docs/rules.md): integer fields accept any JSON number with an integral value,
 // as control planes going through protobuf's Struct print them (600.0, 6e2).
 func TestIntegral(t *testing.T) {
 	for _, c := range []struct {

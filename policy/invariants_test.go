@@ -7,7 +7,7 @@ import (
 )
 
 // invariantViolation checks a decision against the invariants of
-// cors-rules.md and returns the first violation, or "".
+// docs/rules.md and returns the first violation, or "".
 func invariantViolation(r *policy.Request, d *policy.Decision, allowNull bool) string {
 	count := map[string]int{}
 	values := map[string]string{}
@@ -16,7 +16,7 @@ func invariantViolation(r *policy.Request, d *policy.Decision, allowNull bool) s
 		values[f.Name] = f.Value
 		for i := 0; i < len(f.Value); i++ {
 			if c := f.Value[i]; c < 0x20 || c == 0x7f {
-				return "5: control byte in " + f.Name // invariant 5
+				return "5: control byte in " + f.Name // invariant I5
 			}
 		}
 	}

@@ -104,7 +104,7 @@ func TestDecodeJSONRefuses(t *testing.T) {
 		{"truncated null", `[nul`, `"null"`},
 		{"unterminated string", `["abc`, `'"' to end the string`},
 		{"missing colon", `{"a" 1}`, "':' after an object key"},
-		// Issue 11: where an editor shows it, and what it is.
+		// R24: where an editor shows it, and what it is.
 		{"line and column after newlines", "{\n  \"a\": [1,\n    2,,\n  ]\n}", "invalid JSON at line 3, column 7 (byte 19): character ',', expected a value"},
 		{"column counts characters, not bytes", "[\"é\" x]", "invalid JSON at line 1, column 6 (byte 6): character 'x'"},
 		{"a multi-byte character is named whole", "[é]", "character 'é', expected a value"},

@@ -55,13 +55,13 @@ func regexConfig(expr string, creds bool) string {
 // exampleOrigin finds the origin a refusal quotes as wrongly allowed.
 var exampleOrigin = regexp.MustCompile(`(?:\(it matches |, e\.g\. )("(?:[^"\\]|\\.)*")`)
 
-// The regex checker's precision on a table of realistic regexes (issue 11):
+// The regex checker's precision on a table of realistic regexes (docs/rules.md R28):
 // no safe regex refused, no unsafe one accepted, and every refusal names an
 // origin the regex really matches, which the matcher would let through.
 func TestOriginRegexTable(t *testing.T) {
 	rows := readRegexTable(t)
 	if len(rows) < 40 {
-		t.Fatalf("the table has %d regexes; issue 11 asks for at least 40", len(rows))
+		t.Fatalf("the table has %d regexes; keep at least 40", len(rows))
 	}
 	wrongSafe, wrongUnsafe := 0, 0
 	for _, r := range rows {

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// probeRegex is the other way issue 11 suggests to check a regex: probe the
+// probeRegex is the other way to check a regex: probe the
 // compiled regex with origins mutated from what it matches and from its own
 // literals, and report the first probe it lets through whose registrable
 // domain is not one of its samples' (or, with credentials, a plain-http origin

@@ -274,7 +274,7 @@ var Cases = []Case{
 	{Name: "preflight 65 requested headers", Config: "basic", Method: "OPTIONS",
 		Headers: [][2]string{origin(App), acrm("PUT"), acrh(strings.Repeat("content-type,", 65))},
 		Want:    preflightRejected("api", policy.ReasonLimits, varyPreflight)},
-	// Every request limit at the limit and one past it (issue 11): raising or
+	// Every request limit at the limit and one past it (docs/rules.md R21): raising or
 	// lowering a limit by one fails one of these.
 	{Name: "limit: origin of exactly 1024 bytes", Config: "basic", Headers: [][2]string{origin(originAtLimit)},
 		Want: actualOK("api", originAtLimit, "access-control-expose-headers: x-request-id", varyOrigin)},

@@ -47,7 +47,7 @@ var Configs = map[string]string{
 		"allow_methods":["PUT"],"allow_headers":["content-type"]}],"debug_headers":true}`,
 	// shadow: decide and count, change nothing.
 	"shadow": `{"policies":[{"name":"trial","allow_origins":["https://app.example.com"],"mode":"shadow"}]}`,
-	// regexes: origin regexes the checker accepts with credentials (issue 11).
+	// regexes: origin regexes the checker accepts with credentials (docs/rules.md R28).
 	"regexes": `{"policies":[{"name":"rx",
 		"allow_origin_regexes":["^https://.*\\.example\\.com$","^http://localhost(:[0-9]+)?$"],
 		"allow_credentials":true}]}`,

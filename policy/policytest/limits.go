@@ -8,7 +8,7 @@ import (
 // LimitConfig is one documented configuration limit, as a configuration
 // exactly at the limit (accepted) and one just past it (refused with Want in
 // the error). The policy tests load both, the end-to-end tests configure the
-// .wasm with both (issue 11: every limit at the limit and one past it).
+// .wasm with both (every limit at the limit and one past it).
 type LimitConfig struct {
 	Name       string
 	AtLimit    string

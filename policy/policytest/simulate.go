@@ -25,7 +25,7 @@ func Simulate(d *policy.Decision, upstream [][2]string) (status int, headers [][
 		headers = removeLines(headers, policy.StrippedUpstreamHeaders...)
 	}
 	for _, f := range d.Fields() {
-		// One line per header (invariant 3): the filter's value replaces any.
+		// One line per header (invariant I3, docs/rules.md): the filter's value replaces any.
 		headers = append(removeLines(headers, f.Name), [2]string{f.Name, f.Value})
 	}
 	if d.VaryOrigin && !VaryCovers(headers, "origin") {
