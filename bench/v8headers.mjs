@@ -82,9 +82,10 @@ export function encodeInto(lines, u8, dv, off) {
   }
 }
 
-// copy copies n bytes: a loop for short strings (a subarray is an object).
+// copy copies n bytes: a loop for short strings (~1.7 ns a byte in V8),
+// set of a subarray for longer ones (~50 ns whatever the length).
 export function copy(dst, at, src, from, n) {
-  if (n > 64) { dst.set(src.subarray(from, from + n), at); return; }
+  if (n > 24) { dst.set(src.subarray(from, from + n), at); return; }
   for (let i = 0; i < n; i++) dst[at + i] = src[from + i];
 }
 
