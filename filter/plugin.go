@@ -22,9 +22,36 @@ type pluginContext struct {
 	// noOriginDecision is the decision of every request without Origin when
 	// !needsRoute: made once at configure time (see stream.decideNoOrigin).
 	noOriginDecision policy.Decision
-	noOriginCounter  uint32    // the metric it moves
-	fastNoOrigin     bool      // !needsRoute, so noOriginDecision applies to every request without Origin
-	free             []*stream // finished streams, reused so steady state allocates nothing
+	noOriginCounter  uint32          // the metric it moves
+	fastNoOrigin     bool            // !needsRoute, so noOriginDecision applies to every request without Origin
+	replies          []reply         // local replies' lines encoded once, by policy.Decision.Shape - 1
+	requestLines     *abi.LineFilter // the request lines a decision reads (policy.Set.HeaderNames)
+}
+
+// reply is the header lines of the local replies of one policy.Shape,
+// encoded for the host, the echoed Origin (when there is one) last.
+type reply struct {
+	headers *abi.ReplyHeaders
+	origin  int // index of the Origin's line in the decision's Fields, -1 when none
+}
+
+// encodeReplies encodes the lines of every shape of set once.
+func encodeReplies(set *policy.Set) []reply {
+	replies := make([]reply, set.Shapes())
+	for i := range replies {
+		sh := set.Shape(i + 1)
+		lines := make([]abi.HeaderPair, 0, len(sh.Fields))
+		for j, f := range sh.Fields {
+			if j != sh.Origin {
+				lines = append(lines, abi.HeaderPair{Name: f.Name, Value: f.Value})
+			}
+		}
+		if sh.Origin >= 0 {
+			lines = append(lines, abi.HeaderPair{Name: sh.Fields[sh.Origin].Name})
+		}
+		replies[i] = reply{abi.NewReplyHeaders(lines, sh.Origin >= 0), sh.Origin}
+	}
+	return replies
 }
 
 // emptyConfigHelp is logged when the plugin gets no configuration at all.
@@ -72,6 +99,8 @@ func (p *pluginContext) OnPluginStart(int) types.OnPluginStartStatus {
 		return types.OnPluginStartStatusFailed
 	}
 	p.set, p.counters, p.noPolicy, p.needsRoute = set, counters, noPolicy, set.NeedsRoute()
+	p.replies = encodeReplies(set)
+	p.requestLines = abi.NewLineFilter(set.HeaderNames()...)
 	set.Decide(&policy.Request{}, &p.noOriginDecision)
 	d := &p.noOriginDecision
 	p.fastNoOrigin = !p.needsRoute && d.Kind != policy.KindNone // the first policy applies to everything
@@ -88,39 +117,16 @@ func (p *pluginContext) OnPluginStart(int) types.OnPluginStartStatus {
 // pluralPolicies is the noun after a policy count (0, 1, more).
 var pluralPolicies = [3]string{" policies", " policy", " policies"}
 
-// NewHttpContext returns a stream context, reusing a finished one when it can.
+// NewHttpContext returns a new stream context. In the wasm build,
+// internal/abi hands finished ones to later streams instead (stream.Reset),
+// so steady state allocates nothing.
 func (p *pluginContext) NewHttpContext(contextID uint32) types.HttpContext {
-	if n := len(p.free); n > 0 {
-		s := p.free[n-1]
-		p.free = p.free[:n-1]
-		s.done = false
-		return s
-	}
 	return &stream{plugin: p}
 }
-
-// release returns a finished stream for reuse; the pool is bounded so a burst
-// of concurrent streams does not pin memory forever.
-func (p *pluginContext) release(s *stream) {
-	if len(p.free) < maxFreeStreams {
-		p.free = append(p.free, s)
-	}
-}
-
-const maxFreeStreams = 1024
 
 // count increments one of a policy's counters.
 func (p *pluginContext) count(policyIndex int, c policy.Counter) {
 	p.host.Count(p.counters[policyIndex][c])
 }
 
-// ReusesStreamContexts tells internal/abi that a finished stream context may
-// serve the next stream without OnHttpStreamDone and NewHttpContext: a stream
-// resets itself at request headers, and the response callback of a stream
-// whose request callback never ran finds no context.
-func (p *pluginContext) ReusesStreamContexts() {}
-
-var (
-	_ types.PluginContext      = (*pluginContext)(nil)
-	_ abi.ReusesStreamContexts = (*pluginContext)(nil)
-)
+var _ types.PluginContext = (*pluginContext)(nil)

@@ -91,6 +91,7 @@ func Compile(cfg *Config) (*Set, error) {
 	if len(c.errs) > 0 {
 		return nil, c.errs
 	}
+	set.compileShapes()
 	return set, nil
 }
 
@@ -125,6 +126,9 @@ func (c *compiler) policy(pc *PolicyConfig, path string) *compiledPolicy {
 	c.options(pc, path, p)
 	if len(c.errs) > before {
 		return nil
+	}
+	for _, h := range p.headerList {
+		p.headerFold = append(p.headerFold, foldMask(h))
 	}
 	p.preflightVary = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
 	if p.privateNet {

@@ -20,14 +20,14 @@ func (s *Set) Decide(r *Request, d *Decision) {
 	}
 	if p.shadow {
 		d.Shadow, d.WouldReject = true, !d.Allowed
-		d.Reply, d.Respond = false, false
+		d.Reply, d.Respond, d.shape = false, false, 0
 	}
 }
 
 // route returns the first policy whose match fits r, or nil.
 func (s *Set) route(r *Request) *compiledPolicy {
 	for _, p := range s.policies {
-		if p.route.matches(r.Authority, r.Path) {
+		if p.route.anyHost && p.route.anyPath || p.route.matches(r.Authority, r.Path) {
 			return p
 		}
 	}
@@ -44,6 +44,13 @@ func (s *Set) noOrigin(p *compiledPolicy, d *Decision) {
 
 // checkOrigin applies the origin rules shared by preflights and actual requests.
 func checkOrigin(p *compiledPolicy, r *Request) Detail {
+	one := r.Origins == 1 && len(r.Origin) <= MaxOriginBytes
+	if one && !p.allowAll && p.origins.exact.has(r.Origin) {
+		// The common case first: one Origin line that is a configured exact
+		// origin, which has no comma (compile refuses one), so the scan for
+		// a joined value below is not needed.
+		return DetailNone
+	}
 	switch {
 	case r.Origins > 1 || hasByte(r.Origin, ','):
 		// Browsers send one Origin, and a serialized origin has no comma.
@@ -55,23 +62,29 @@ func checkOrigin(p *compiledPolicy, r *Request) Detail {
 		return DetailOriginTooLong
 	case p.allowAll:
 		return DetailNone
-	case !p.origins.match(r.Origin):
+	case !p.origins.matchInexact(r.Origin):
+		// One line within the length limit by now, so the exact origins
+		// were looked up above.
 		return DetailOriginNotAllowed
 	}
 	return DetailNone
 }
 
-// grantOrigin writes ACAO (and ACAC): "*" for a policy that allows every origin
-// without credentials, else a copy of the request's Origin.
+// grantOrigin writes ACAO (and ACAC) of an allowed actual request.
 func (s *Set) grantOrigin(p *compiledPolicy, r *Request, d *Decision) {
-	if p.allowAll {
-		d.add(hACAO, "*")
-	} else {
-		d.add(hACAO, d.copyValue(r.Origin))
-	}
+	d.add(hACAO, p.allowedOrigin(d.copyValue(r.Origin)))
 	if p.credentials {
 		d.add(hACAC, "true")
 	}
+}
+
+// allowedOrigin is the ACAO value: "*" for a policy that allows every origin
+// without credentials, else the request's Origin (a copy the Decision owns).
+func (p *compiledPolicy) allowedOrigin(origin string) string {
+	if p.allowAll {
+		return "*"
+	}
+	return origin
 }
 
 // actual handles a request with an Origin that is not a preflight.
@@ -83,7 +96,8 @@ func (s *Set) actual(p *compiledPolicy, r *Request, d *Decision) {
 		d.Counter = CounterActualDisallowed
 		if p.rejectDisallowed {
 			d.Reply, d.Status = true, 403
-			d.add(hVary, "Origin")
+			p.refusedActualFields(d)
+			d.shape = p.shapes.actualRefused
 			s.debug(d)
 			return
 		}
@@ -127,20 +141,38 @@ func (s *Set) preflight(p *compiledPolicy, r *Request, d *Decision) {
 			// A failed preflight carries no Access-Control-Allow-* header at all
 			// (invariant 6), only what caches and developers need.
 			d.Reply, d.Status = true, 403
-			d.add(hVary, p.preflightVary)
+			p.refusedPreflightFields(d)
+			d.shape = p.shapes.preflightNo
 			s.debug(d)
 		}
 		return
 	}
 	d.Counter = CounterPreflightAllowed
 	d.Reply, d.Status = true, p.preflightCode
-	s.grantOrigin(p, r, d)
-	switch {
-	case p.echoMethod:
+	origin := p.allowedOrigin(d.copyValue(r.Origin))
+	acam := p.acam
+	if p.echoMethod {
 		// Echoed even when safelisted: Gateway API expects the method back.
-		d.add(hACAM, d.copyValue(r.ACRM))
-	case p.acam != "":
-		d.add(hACAM, p.acam)
+		acam = d.copyValue(r.ACRM)
+	}
+	pna := r.privateNetwork()
+	p.allowedPreflightFields(d, origin, acam, acah, pna)
+	if pna {
+		d.shape = p.shapes.preflight[1]
+	} else {
+		d.shape = p.shapes.preflight[0]
+	}
+}
+
+// allowedPreflightFields writes the lines of an allowed preflight's reply;
+// "" leaves a value's line out. compileShapes writes shapes with it too.
+func (p *compiledPolicy) allowedPreflightFields(d *Decision, origin, acam, acah string, pna bool) {
+	d.add(hACAO, origin)
+	if p.credentials {
+		d.add(hACAC, "true")
+	}
+	if acam != "" {
+		d.add(hACAM, acam)
 	}
 	if acah != "" {
 		d.add(hACAH, acah)
@@ -153,11 +185,20 @@ func (s *Set) preflight(p *compiledPolicy, r *Request, d *Decision) {
 	if p.acma != "" {
 		d.add(hACMA, p.acma)
 	}
-	if r.privateNetwork() {
+	if pna {
 		d.add(hACAPN, "true")
 	}
 	d.add(hVary, p.preflightVary)
 }
+
+// refusedPreflightFields writes the lines of a rejected preflight's reply: a
+// failed preflight carries no Access-Control-Allow-* header at all
+// (invariant 6), only what caches need (x-cors-reason comes after).
+func (p *compiledPolicy) refusedPreflightFields(d *Decision) { d.add(hVary, p.preflightVary) }
+
+// refusedActualFields writes the lines of the local reply to an actual
+// request from a refused origin (on_disallowed_origin "reject").
+func (p *compiledPolicy) refusedActualFields(d *Decision) { d.add(hVary, "Origin") }
 
 // reject records a rejection and the request value it names.
 func (s *Set) reject(p *compiledPolicy, r *Request, d *Decision, detail Detail) {
@@ -203,7 +244,9 @@ func checkMethod(p *compiledPolicy, m string) Detail {
 	if !isToken(m) {
 		return DetailMethodMalformed
 	}
-	if isSafelistedMethod(m) {
+	// Fetch "CORS-safelisted method" (isSafelistedMethod, written out here:
+	// a call costs the wasm guest more than the three compares).
+	if Equal(m, "GET") || Equal(m, "HEAD") || Equal(m, "POST") {
 		return DetailNone
 	}
 	if Equal(m, "CONNECT") || Equal(m, "TRACE") || Equal(m, "TRACK") {

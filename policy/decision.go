@@ -52,6 +52,7 @@ type Decision struct {
 
 	fields  [maxDecisionLines]Field
 	nf      int
+	shape   int32                               // see Shape
 	buf     [maxEchoBytes + maxDetailBytes]byte // echoed values; x-cors-reason of a rejection (which echoes nothing)
 	nbuf    int
 	refused refused
@@ -69,7 +70,7 @@ func (d *Decision) reset() {
 	d.Shadow, d.WouldReject = false, false
 	d.Reply, d.Status = false, 0
 	d.Respond, d.StripUpstream, d.VaryOrigin = false, false, false
-	d.nf, d.nbuf = 0, 0
+	d.nf, d.nbuf, d.shape = 0, 0, 0
 	d.refused.n, d.refused.set, d.refused.cut = 0, false, false
 }
 

@@ -6,6 +6,7 @@ package policy
 type Set struct {
 	policies     []*compiledPolicy
 	debugHeaders bool
+	shapes       []Shape // by id - 1 (shape.go)
 }
 
 // Len is the number of policies.
@@ -33,6 +34,7 @@ type compiledPolicy struct {
 	authNamed     bool // "authorization" listed by name next to "*"
 	headers       map[string]struct{}
 	headerList    []string // the same names, for short lists
+	headerFold    []string // foldMask of each of headerList
 	credentials   bool
 	privateNet    bool
 	preflightCode int
@@ -47,6 +49,7 @@ type compiledPolicy struct {
 	acam, acah, aceh, acma  string
 	echoMethod, echoHeaders bool
 	preflightVary           string
+	shapes                  policyShapes
 }
 
 // Response header names, lowercase as HTTP/2 and Envoy want them.

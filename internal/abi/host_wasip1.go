@@ -2,7 +2,10 @@
 
 package abi
 
-import "unsafe"
+import (
+	"encoding/binary"
+	"unsafe"
+)
 
 // Host talks to the proxy through the proxy-wasm imports. Every host call that
 // returns data writes it into the guest's arena (see proxyOnMemoryAllocate);
@@ -46,7 +49,7 @@ func (h *Host) PluginConfig() ([]byte, error) {
 	return append([]byte(nil), b...), err
 }
 
-func (h *Host) headers(mapType uint32) ([]HeaderPair, error) {
+func (h *Host) headers(mapType uint32, f *LineFilter) ([]HeaderPair, error) {
 	if err := statusError(proxyGetHeaderMapPairs(mapType, &outPtr, &outSize)); err != nil {
 		return nil, err
 	}
@@ -54,7 +57,7 @@ func (h *Host) headers(mapType uint32) ([]HeaderPair, error) {
 	if err != nil {
 		return nil, err
 	}
-	h.pairs, err = decodeHeaderMap(b, h.pairs)
+	h.pairs, err = decodeHeaderMap(b, h.pairs, f)
 	return h.pairs, err
 }
 
@@ -84,20 +87,27 @@ func (h *Host) ResponseHeader(name string) (string, bool, error) {
 	return h.header(mapResponseHeaders, name)
 }
 
-func (h *Host) RequestHeaders() ([]HeaderPair, error) { return h.headers(mapRequestHeaders) }
-
-func (h *Host) ResponseHeaders() ([]HeaderPair, error) { return h.headers(mapResponseHeaders) }
-
-func (h *Host) AddResponseHeader(name, value string) error {
-	return statusError(proxyAddHeaderMapValue(mapResponseHeaders, stringPtr(name), uint32(len(name)), stringPtr(value), uint32(len(value))))
+func (h *Host) RequestHeaders(f *LineFilter) ([]HeaderPair, error) {
+	return h.headers(mapRequestHeaders, f)
 }
 
-func (h *Host) ReplaceResponseHeader(name, value string) error {
-	return statusError(proxyReplaceHeaderMapValue(mapResponseHeaders, stringPtr(name), uint32(len(name)), stringPtr(value), uint32(len(value))))
+func (h *Host) ResponseHeaders(f *LineFilter) ([]HeaderPair, error) {
+	return h.headers(mapResponseHeaders, f)
 }
 
-func (h *Host) RemoveResponseHeader(name string) error {
-	return statusError(proxyRemoveHeaderMapValue(mapResponseHeaders, stringPtr(name), uint32(len(name))))
+// The response header writes ignore the host's status, like Count: they are
+// small enough to be inlined into the filter's response path.
+
+func (h *Host) AddResponseHeader(name, value string) {
+	proxyAddHeaderMapValue(mapResponseHeaders, stringPtr(name), uint32(len(name)), stringPtr(value), uint32(len(value)))
+}
+
+func (h *Host) ReplaceResponseHeader(name, value string) {
+	proxyReplaceHeaderMapValue(mapResponseHeaders, stringPtr(name), uint32(len(name)), stringPtr(value), uint32(len(value)))
+}
+
+func (h *Host) RemoveResponseHeader(name string) {
+	proxyRemoveHeaderMapValue(mapResponseHeaders, stringPtr(name), uint32(len(name)))
 }
 
 func (h *Host) SendLocalReply(status uint32, details string, headers []HeaderPair) error {
@@ -128,4 +138,23 @@ func (h *Host) Count(id uint32) { proxyIncrementMetric(id, 1) }
 
 func (h *Host) IncrementCounter(id uint32, delta int64) error {
 	return statusError(proxyIncrementMetric(id, delta))
+}
+
+// SendReply is SendLocalReply with lines encoded at configure time, value
+// being the last line's value when it varies (ReplyHeaders.encode, written
+// out here: one call less per reply).
+func (h *Host) SendReply(status uint32, details string, rh *ReplyHeaders, value string) error {
+	b := rh.wire
+	if rh.slot >= 0 {
+		n := len(rh.wire) + len(value) + 1
+		if n > cap(rh.wire) {
+			rh.grow(n)
+		}
+		b = rh.wire[:n]
+		binary.LittleEndian.PutUint32(b[rh.slot:], uint32(len(value)))
+		copy(b[len(rh.wire):], value)
+		b[n-1] = 0
+	}
+	return statusError(proxySendLocalResponse(status, stringPtr(details), uint32(len(details)), nil, 0,
+		unsafe.Pointer(unsafe.SliceData(b)), uint32(len(b)), grpcStatusNone))
 }
