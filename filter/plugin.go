@@ -22,22 +22,16 @@ type pluginContext struct {
 	// noOriginDecision is the decision of every request without Origin when
 	// !needsRoute: made once at configure time (see stream.decideNoOrigin).
 	noOriginDecision policy.Decision
-	noOriginCounter  uint32          // the metric it moves
-	fastNoOrigin     bool            // !needsRoute, so noOriginDecision applies to every request without Origin
-	replies          []reply         // local replies' lines encoded once, by policy.Decision.Shape - 1
-	requestLines     *abi.LineFilter // the request lines a decision reads (policy.Set.HeaderNames)
+	noOriginCounter  uint32              // the metric it moves
+	fastNoOrigin     bool                // !needsRoute, so noOriginDecision applies to every request without Origin
+	replies          []*abi.ReplyHeaders // local replies' lines encoded once, by policy.Decision.Shape - 1
+	requestLines     *abi.LineFilter     // the request lines a decision reads (policy.Set.HeaderNames)
 }
 
-// reply is the header lines of the local replies of one policy.Shape,
-// encoded for the host, the echoed Origin (when there is one) last.
-type reply struct {
-	headers *abi.ReplyHeaders
-	origin  int // index of the Origin's line in the decision's Fields, -1 when none
-}
-
-// encodeReplies encodes the lines of every shape of set once.
-func encodeReplies(set *policy.Set) []reply {
-	replies := make([]reply, set.Shapes())
+// encodeReplies encodes the lines of every shape of set once, the echoed
+// Origin's line (when there is one) last, as abi.ReplyHeaders wants it.
+func encodeReplies(set *policy.Set) []*abi.ReplyHeaders {
+	replies := make([]*abi.ReplyHeaders, set.Shapes())
 	for i := range replies {
 		sh := set.Shape(i + 1)
 		lines := make([]abi.HeaderPair, 0, len(sh.Fields))
@@ -49,7 +43,7 @@ func encodeReplies(set *policy.Set) []reply {
 		if sh.Origin >= 0 {
 			lines = append(lines, abi.HeaderPair{Name: sh.Fields[sh.Origin].Name})
 		}
-		replies[i] = reply{abi.NewReplyHeaders(lines, sh.Origin >= 0), sh.Origin}
+		replies[i] = abi.NewReplyHeaders(lines, sh.Origin >= 0)
 	}
 	return replies
 }

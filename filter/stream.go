@@ -56,8 +56,7 @@ func (s *stream) OnHttpRequestHeaders(int, bool) types.Action {
 		}
 	}
 	d := &s.decision
-	p.set.Decide(&s.req, d)
-	s.req.Reset() // drop the views into host memory now
+	p.set.Decide(&s.req, d) // s.req views host memory: nothing reads it past here
 	s.decided = true
 	if d.Kind == policy.KindNone {
 		if hasOrigin {
@@ -80,12 +79,7 @@ func (s *stream) OnHttpRequestHeaders(int, bool) types.Action {
 	// The reply's lines were encoded at configure time when it has a shape:
 	// only the Origin is copied in. Otherwise they are encoded now.
 	if id := d.Shape(); id != 0 {
-		r := &p.replies[id-1]
-		origin := ""
-		if r.origin >= 0 {
-			origin = d.Fields()[r.origin].Value
-		}
-		err = p.host.SendReply(uint32(d.Status), replyDetails[d.Reason], r.headers, origin)
+		err = p.host.SendReply(uint32(d.Status), replyDetails[d.Reason], p.replies[id-1], d.AllowOrigin())
 	} else {
 		err = s.sendLines(d)
 	}

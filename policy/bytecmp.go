@@ -28,6 +28,28 @@ func word(s string, i int) uint64 {
 	return *(*uint64)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i))
 }
 
+// word4 returns the 4 bytes of s at i as one integer, in the machine's byte
+// order. i+4 <= len(s).
+func word4(s string, i int) uint32 {
+	return *(*uint32)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i))
+}
+
+// equal4to8 reports whether a and b, of the same length n, 4 <= n <= 8, hold
+// the same bytes: two overlapping 4-byte loads, no loop.
+func equal4to8(a, b string) bool {
+	n := len(a)
+	return word4(a, 0) == word4(b, 0) && word4(a, n-4) == word4(b, n-4)
+}
+
+// packShort packs s, of 3 to 8 bytes, into one integer without a loop;
+// with its length, the integer identifies s.
+func packShort(s string) uint64 {
+	if n := len(s); n >= 4 {
+		return uint64(word4(s, 0)) | uint64(word4(s, n-4))<<32
+	}
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16
+}
+
 // equalWords reports whether a and b, of the same length n >= 8, hold the
 // same bytes, comparing 8 at a time; the last word overlaps the one before.
 func equalWords(a, b string, n int) bool {

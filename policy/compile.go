@@ -130,6 +130,11 @@ func (c *compiler) policy(pc *PolicyConfig, path string) *compiledPolicy {
 	for _, h := range p.headerList {
 		p.headerFold = append(p.headerFold, foldMask(h))
 	}
+	for _, m := range p.methodList {
+		if len(m) >= 3 && len(m) <= 8 {
+			p.packedMethods = append(p.packedMethods, packedMethod{len(m), packShort(m)})
+		}
+	}
 	p.preflightVary = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
 	if p.privateNet {
 		p.preflightVary += ", Access-Control-Request-Private-Network"

@@ -13,7 +13,7 @@ func (s *Set) Decide(r *Request, d *Decision) {
 	switch {
 	case r.Origins == 0:
 		s.noOrigin(p, d)
-	case Equal(r.Method, "OPTIONS") && r.HasACRM:
+	case r.HasACRM && len(r.Method) == 7 && equal4to8(r.Method, "OPTIONS"):
 		s.preflight(p, r, d)
 	default:
 		s.actual(p, r, d)
@@ -21,6 +21,8 @@ func (s *Set) Decide(r *Request, d *Decision) {
 	if p.shadow {
 		d.Shadow, d.WouldReject = true, !d.Allowed
 		d.Reply, d.Respond, d.shape = false, false, 0
+		d.Fields() // a shape's lines, written out: the decision keeps no shape
+		d.shaped = nil
 	}
 }
 
@@ -96,9 +98,10 @@ func (s *Set) actual(p *compiledPolicy, r *Request, d *Decision) {
 		d.Counter = CounterActualDisallowed
 		if p.rejectDisallowed {
 			d.Reply, d.Status = true, 403
-			p.refusedActualFields(d)
-			d.shape = p.shapes.actualRefused
-			s.debug(d)
+			if !s.setShape(d, p.shapes.actualRefused, "") {
+				p.refusedActualFields(d)
+				s.debug(d)
+			}
 			return
 		}
 		d.Respond, d.StripUpstream = true, p.stripUpstream
@@ -121,9 +124,10 @@ func (s *Set) preflight(p *compiledPolicy, r *Request, d *Decision) {
 	detail := checkOrigin(p, r)
 	if detail == DetailNone {
 		detail = checkMethod(p, r.ACRM)
-		if r.acrmRepeated || hasByte(r.ACRM, ',') {
-			// Several lines, or the comma-joined one Envoy makes of them:
-			// never a method, refused alike.
+		// Several lines, or the comma-joined one Envoy makes of them: never
+		// a method, refused alike. (Only a value refused as too long can
+		// hide a comma: checkMethod found every other one a token.)
+		if r.acrmRepeated || detail == DetailMethodTooLong && hasByte(r.ACRM, ',') {
 			detail = DetailMethodMalformed
 		}
 	}
@@ -141,9 +145,10 @@ func (s *Set) preflight(p *compiledPolicy, r *Request, d *Decision) {
 			// A failed preflight carries no Access-Control-Allow-* header at all
 			// (invariant 6), only what caches and developers need.
 			d.Reply, d.Status = true, 403
-			p.refusedPreflightFields(d)
-			d.shape = p.shapes.preflightNo
-			s.debug(d)
+			if !s.setShape(d, p.shapes.preflightNo, "") {
+				p.refusedPreflightFields(d)
+				s.debug(d)
+			}
 		}
 		return
 	}
@@ -156,11 +161,12 @@ func (s *Set) preflight(p *compiledPolicy, r *Request, d *Decision) {
 		acam = d.copyValue(r.ACRM)
 	}
 	pna := r.privateNetwork()
-	p.allowedPreflightFields(d, origin, acam, acah, pna)
+	id := p.shapes.preflight[0]
 	if pna {
-		d.shape = p.shapes.preflight[1]
-	} else {
-		d.shape = p.shapes.preflight[0]
+		id = p.shapes.preflight[1]
+	}
+	if !s.setShape(d, id, origin) {
+		p.allowedPreflightFields(d, origin, acam, acah, pna)
 	}
 }
 
@@ -238,15 +244,27 @@ var detailReason = [...]Reason{
 // checkMethod: ACRM is a method token compared byte-exact; the safelisted
 // methods always pass, forbidden ones never do.
 func checkMethod(p *compiledPolicy, m string) Detail {
+	if n := len(m); n >= 3 && n <= 8 {
+		// The common case without a loop: a safelisted or listed method,
+		// each a token (compile checks the listed ones), compared packed
+		// into one integer (Fetch "CORS-safelisted method": GET, HEAD, POST).
+		k := packShort(m)
+		if n == 3 && k == packedGET || n == 4 && (k == packedHEAD || k == packedPOST) {
+			return DetailNone
+		}
+		for _, x := range p.packedMethods {
+			if x.n == n && x.key == k {
+				return DetailNone
+			}
+		}
+	}
 	if len(m) > MaxMethodBytes {
 		return DetailMethodTooLong // a limit, as README's request limits say
 	}
 	if !isToken(m) {
 		return DetailMethodMalformed
 	}
-	// Fetch "CORS-safelisted method" (isSafelistedMethod, written out here:
-	// a call costs the wasm guest more than the three compares).
-	if Equal(m, "GET") || Equal(m, "HEAD") || Equal(m, "POST") {
+	if isSafelistedMethod(m) {
 		return DetailNone
 	}
 	if Equal(m, "CONNECT") || Equal(m, "TRACE") || Equal(m, "TRACK") {
@@ -271,3 +289,15 @@ func checkMethod(p *compiledPolicy, m string) Detail {
 	}
 	return DetailMethodNotAllowed
 }
+
+// packedMethod is a method of at most 8 bytes packed by packShort.
+type packedMethod struct {
+	n   int
+	key uint64
+}
+
+var (
+	packedGET  = packShort("GET")
+	packedHEAD = packShort("HEAD")
+	packedPOST = packShort("POST")
+)

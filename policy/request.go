@@ -55,10 +55,14 @@ func (r *Request) privateNetwork() bool {
 }
 
 // Reset empties r for the next request, keeping the ACRH slice's capacity so a
-// reused Request does not allocate.
+// reused Request does not allocate. It assigns field by field: assigning a
+// whole Request clears it with a runtime call in the wasm guest.
 func (r *Request) Reset() {
-	acrh := r.ACRH[:0]
-	*r = Request{ACRH: acrh}
+	r.Method, r.Authority, r.Path, r.Origin, r.ACRM, r.ACRPN = "", "", "", "", "", ""
+	r.Origins = 0
+	r.HasACRM, r.HasACRPN = false, false
+	r.ACRH = r.ACRH[:0]
+	r.acrhDropped, r.acrmRepeated, r.acrpnRepeated = false, false, false
 }
 
 // AddHeader records one request header line (name lowercase, as proxies pass
@@ -78,11 +82,9 @@ func (r *Request) AddHeader(name, value string) {
 	}
 	kind := lineByLength[n]
 	want := requestLineNames[kind]
-	if n < 8 {
-		for i := n - 1; i >= 0; i-- { // the names differ at the end
-			if name[i] != want[i] {
-				return
-			}
+	if n < 8 { // every recorded name has 4 bytes or more
+		if !equal4to8(name, want) {
+			return
 		}
 	} else {
 		for i := 0; i < n-8; i += 8 {

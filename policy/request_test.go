@@ -57,3 +57,22 @@ func sameSet(a, b []string) bool {
 	slices.Sort(b)
 	return slices.Equal(a, b)
 }
+
+// Reset must leave a used Request equal to a new one (but for the ACRH
+// slice's capacity): Request's fields are reset one by one.
+func TestRequestReset(t *testing.T) {
+	var r Request
+	for _, l := range [][2]string{{":method", "OPTIONS"}, {":authority", "a.example"}, {":path", "/x"}, {"origin", "o"},
+		{"origin", "p"}, {"access-control-request-method", "PUT"}, {"access-control-request-method", "GET"},
+		{"access-control-request-private-network", "true"}, {"access-control-request-private-network", "true"}} {
+		r.AddHeader(l[0], l[1])
+	}
+	for i := 0; i <= MaxACRHElements+1; i++ {
+		r.AddHeader("access-control-request-headers", "x")
+	}
+	r.Reset()
+	r.ACRH = nil
+	if !reflect.DeepEqual(r, Request{}) {
+		t.Fatalf("after Reset: %+v", r)
+	}
+}

@@ -29,7 +29,8 @@ type compiledPolicy struct {
 
 	anyMethod     bool
 	methods       map[string]struct{}
-	methodList    []string // the same methods, for short lists
+	methodList    []string       // the same methods, for short lists
+	packedMethods []packedMethod // the same methods of 3-8 bytes, packed (checkMethod)
 	anyHeader     bool
 	authNamed     bool // "authorization" listed by name next to "*"
 	headers       map[string]struct{}

@@ -26,6 +26,25 @@ func (s *Set) Shapes() int { return len(s.shapes) }
 // method or header list, x-cors-reason, or no local reply at all.
 func (d *Decision) Shape() int { return int(d.shape) }
 
+// AllowOrigin is the value of the Origin line of a decision with a shape
+// (Shape.Origin >= 0): the request's Origin, copied; "" otherwise.
+func (d *Decision) AllowOrigin() string {
+	if d.shaped == nil {
+		return ""
+	}
+	return d.acao
+}
+
+// setShape gives d the shape id (0: none) and the value of its Origin line,
+// and reports whether it did; the caller then writes no lines.
+func (s *Set) setShape(d *Decision, id int32, acao string) bool {
+	if id == 0 {
+		return false
+	}
+	d.shape, d.shaped, d.acao = id, &s.shapes[id-1], acao
+	return true
+}
+
 // shapes of one policy's replies, by id; 0 where the reply has no shape.
 type policyShapes struct {
 	preflight     [2]int32 // allowed preflight, without and with Access-Control-Allow-Private-Network

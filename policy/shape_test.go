@@ -51,6 +51,9 @@ func TestReplyShapes(t *testing.T) {
 			if !slices.Equal(d.Fields(), want) {
 				t.Fatalf("reply lines %q, shape %d %q", d.Fields(), id, want)
 			}
+			if sh.Origin >= 0 && d.AllowOrigin() != r.Origin {
+				t.Fatalf("AllowOrigin %q, want %q", d.AllowOrigin(), r.Origin)
+			}
 			shaped++
 		})
 	}

@@ -2,10 +2,7 @@
 
 package abi
 
-import (
-	"encoding/binary"
-	"unsafe"
-)
+import "unsafe"
 
 // Host talks to the proxy through the proxy-wasm imports. Every host call that
 // returns data writes it into the guest's arena (see proxyOnMemoryAllocate);
@@ -142,7 +139,8 @@ func (h *Host) IncrementCounter(id uint32, delta int64) error {
 
 // SendReply is SendLocalReply with lines encoded at configure time, value
 // being the last line's value when it varies (ReplyHeaders.encode, written
-// out here: one call less per reply).
+// out here: one call less per reply; wasm is little-endian, so the length is
+// stored as one integer).
 func (h *Host) SendReply(status uint32, details string, rh *ReplyHeaders, value string) error {
 	b := rh.wire
 	if rh.slot >= 0 {
@@ -151,10 +149,14 @@ func (h *Host) SendReply(status uint32, details string, rh *ReplyHeaders, value 
 			rh.grow(n)
 		}
 		b = rh.wire[:n]
-		binary.LittleEndian.PutUint32(b[rh.slot:], uint32(len(value)))
+		*(*uint32)(unsafe.Pointer(&b[rh.slot])) = uint32(len(value))
 		copy(b[len(rh.wire):], value)
 		b[n-1] = 0
 	}
-	return statusError(proxySendLocalResponse(status, stringPtr(details), uint32(len(details)), nil, 0,
-		unsafe.Pointer(unsafe.SliceData(b)), uint32(len(b)), grpcStatusNone))
+	st := proxySendLocalResponse(status, stringPtr(details), uint32(len(details)), nil, 0,
+		unsafe.Pointer(unsafe.SliceData(b)), uint32(len(b)), grpcStatusNone)
+	if st != statusOK {
+		return statusError(st)
+	}
+	return nil
 }
