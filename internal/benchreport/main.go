@@ -1,8 +1,10 @@
 // Command benchreport turns the raw output of `make bench` (wazero and V8)
-// into a report: medians per benchmark, each plugin beside its floor and the
-// empty plugin, wasm calls per stream, the targets of design.md marked met or
-// missed, and benchstat's summary. The hand-written analysis between
-// <!-- notes:start --> and <!-- notes:end --> is taken from -notes.
+// into a report: one table per engine (each case through cors-wasm, its floor
+// and the empty plugin, the ratio, the wasm calls and the goals met), the
+// method as it was run (runs, time per run, each engine's host and what one
+// host call costs there), then the figures behind them. The hand-written
+// analysis between <!-- notes:start --> and <!-- notes:end --> is taken from
+// -notes; benchstat's raw summary stays in its own file.
 // `make bench` writes build/BENCHMARKS.md; only `make benchmarks-md` writes
 // the tracked BENCHMARKS.md.
 //
@@ -24,6 +26,7 @@ import (
 type results struct {
 	samples map[string]map[string][]float64
 	env     []string // goos, goarch, cpu lines
+	v8Notes []string // the V8 run's "# v8bench:" lines
 	count   int
 }
 
@@ -37,6 +40,9 @@ func parse(r io.Reader) (*results, error) {
 			if strings.HasPrefix(line, p) && !contains(res.env, line) {
 				res.env = append(res.env, line)
 			}
+		}
+		if strings.HasPrefix(line, "# v8bench:") && !contains(res.v8Notes, line) {
+			res.v8Notes = append(res.v8Notes, line)
 		}
 		f := strings.Fields(line)
 		if len(f) < 4 || !strings.HasPrefix(f[0], "Benchmark") {
@@ -107,10 +113,11 @@ func (r *results) median(name, unit string) (float64, bool) {
 
 func main() {
 	in := flag.String("in", "build/bench-all.txt", "raw `go test -bench` output (bench/v8bench.mjs prints the same format)")
-	stat := flag.String("benchstat", "build/benchstat.txt", "benchstat's summary of the same file")
+	stat := flag.String("benchstat", "build/benchstat.txt", "benchstat's summary of the same file (named in the report, not copied)")
+	count := flag.String("count", "6", "the -count the benchmarks ran with (make bench's BENCHCOUNT)")
+	benchtime := flag.String("benchtime", "300ms", "the -benchtime they ran with (make bench's BENCHTIME)")
 	out := flag.String("out", "build/BENCHMARKS.md", "report to write")
 	notesFrom := flag.String("notes", "BENCHMARKS.md", "file whose hand-written analysis the report keeps")
-	cmd := flag.String("cmd", "make bench", "the command that produced the figures")
 	flag.Parse()
 	f, err := os.Open(*in)
 	if err != nil {
@@ -124,17 +131,13 @@ func main() {
 	if len(res.samples) == 0 {
 		fail(fmt.Errorf("%s holds no benchmark results", *in))
 	}
-	statText, err := os.ReadFile(*stat)
-	if err != nil {
-		fail(err)
-	}
 	notes := defaultNotes
 	if old, err := os.ReadFile(*notesFrom); err == nil {
 		if n, ok := between(string(old), notesStart, notesEnd); ok {
 			notes = n
 		}
 	}
-	report := render(res, *cmd, string(statText), notes)
+	report := render(res, method{count: *count, benchtime: *benchtime, v8Notes: res.v8Notes}, *stat, notes)
 	if err := os.WriteFile(*out, []byte(report), 0o644); err != nil {
 		fail(err)
 	}
