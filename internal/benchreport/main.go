@@ -52,6 +52,9 @@ func parse(r io.Reader) (*results, error) {
 		if i := strings.LastIndex(name, "-"); i > 0 {
 			name = name[:i] // drop the GOMAXPROCS suffix
 		}
+		if i := strings.LastIndex(name, "#"); i > 0 {
+			name = name[:i] // a later round of the same benchmark (BenchmarkStream's BENCH_ROUNDS)
+		}
 		name = streamName(name)
 		m := res.samples[name]
 		if m == nil {

@@ -166,9 +166,10 @@ func (r *results) renderMethod(b *strings.Builder, m method, statPath string) {
 	w := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
 	w("## Method and how to reproduce\n\n")
 	w("```sh\nmake bench BENCHCOUNT=%s BENCHTIME=%s   # results and this report in build/\nmake benchmarks-md                        # copies the report here, keeping the analysis below\n```\n\n", m.count, m.benchtime)
-	w("- **wazero**: `go test -bench . -benchmem -count %s -benchtime %s ./bench`. BenchmarkStream runs each case's\n", m.count, m.benchtime)
-	w("  cors, floor and empty plugin back to back, so that the load of the shared machine falls on the three alike;\n")
-	w("  -count repeats the whole rotation. The host is wasmhost: Go host functions on wazero's compiler engine.\n")
+	w("- **wazero**: `BENCH_ROUNDS=%s go test -bench '^BenchmarkStream$' -count 1 -benchtime %s ./bench` runs each\n", m.count, m.benchtime)
+	w("  case's cors, floor and empty plugin back to back, so that the load of the shared machine falls on the three\n")
+	w("  alike, and repeats the whole rotation %s times; the other benchmarks run with `-count %s`. The host is\n", m.count, m.count)
+	w("  wasmhost: Go host functions on wazero's compiler engine.\n")
 	w("- **V8**: `node --no-liftoff bench/v8bench.mjs` after it has checked that every case gives, in its host, the local\n")
 	w("  reply or response headers and the host calls that wasmhost gave. Its host (bench/v8host.mjs) keeps header\n")
 	w("  maps as offsets into bytes encoded once, compares names in the guest's memory and copies what the guest adds\n")
