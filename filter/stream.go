@@ -147,7 +147,6 @@ func (s *stream) OnHttpResponseHeaders(int, bool) types.Action {
 	h := s.plugin.host
 	var present uint32 // bit i: StrippedUpstreamHeaders[i] is in the response
 	varyCovered := false
-	s.vary = s.vary[:0]
 	readAll := d.StripUpstream
 	if !readAll && d.VaryOrigin {
 		// Usually the upstream sends no Vary: one lookup that finds nothing
@@ -160,6 +159,7 @@ func (s *stream) OnHttpResponseHeaders(int, bool) types.Action {
 		readAll = found
 	}
 	if readAll {
+		s.vary = s.vary[:0]
 		pairs, err := h.ResponseHeaders(responseLines)
 		if err != nil {
 			h.Log(abi.LogError, "cors-wasm: cannot read response headers: "+err.Error())
@@ -199,7 +199,7 @@ func (s *stream) OnHttpResponseHeaders(int, bool) types.Action {
 	if d.VaryOrigin && !varyCovered {
 		// One merged line, whatever the host's "add" does with an existing
 		// name (RATIONALE.md): the upstream's values stay, Origin joins them.
-		if len(s.vary) == 0 {
+		if !readAll || len(s.vary) == 0 { // (s.vary is this response's only when readAll)
 			h.AddResponseHeader("vary", "Origin")
 		} else {
 			s.vary = append(s.vary, ", Origin"...)

@@ -120,12 +120,14 @@ func (r *registry) canReuse(e *streamEntry) bool {
 }
 
 // pop gives e the most recently finished context (nfree > 0); the caller
-// then calls its Reset (apart, so that pop is inlined).
+// then calls its Reset (apart, so that pop is inlined). The slot keeps its
+// copy until a push overwrites it or the root changes: clearing it would
+// cost every stream four stores with write-barrier checks, and the context
+// it points to is the one in use.
 func (r *registry) pop(e *streamEntry) {
 	r.nfree--
 	f := &r.free[r.nfree]
 	e.ctx, e.reset = f.ctx, f.reset
-	*f = freeContext{}
 }
 
 // release keeps e's context for reuse when it is Reusable, belongs to the
