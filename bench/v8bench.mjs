@@ -94,12 +94,16 @@ if (modules.hostcall) {
   }
 }
 
-// Warm up (TurboFan compiles each function on its first calls), then
-// calibrate: streams per batch so that a batch takes about batchMs, from the
-// fastest of three trials (the machine is shared).
+// Warm up, then calibrate: streams per batch so that a batch takes about
+// batchMs, from the fastest of three trials (the machine is shared). The
+// warm-up lets TurboFan compile each function on its first calls, and lets
+// the guest end the garbage collection that a large configuration starts
+// (RATIONALE.md, "Let the garbage collector finish after configure-time
+// allocations"): with 10,000 origins it stays open for the first ~20,000
+// streams, whose write barriers then cost several microseconds each.
 for (const r of runs) {
   const big = r.c.name === "AdversarialACRH1MiB";
-  for (let i = 0; i < (big ? 20 : 2000); i++) r.vm.run(r.c.req, r.c.up);
+  for (let i = 0; i < (big ? 20 : 30000); i++) r.vm.run(r.c.req, r.c.up);
   let best = Infinity;
   const n = big ? 4 : 200;
   for (let trial = 0; trial < 3; trial++) {

@@ -37,7 +37,7 @@ func (s *Set) route(r *Request) *compiledPolicy {
 }
 
 // noOrigin: not a CORS request, but when the grant depends on Origin a shared
-// cache must still key on it (cors-rules.md, Vary).
+// cache must still key on it (Fetch, "CORS protocol and HTTP caches").
 func (s *Set) noOrigin(p *compiledPolicy, d *Decision) {
 	d.Kind, d.Counter = KindNoOrigin, CounterNoOrigin
 	d.Respond = !p.allowAll

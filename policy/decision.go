@@ -2,7 +2,7 @@ package policy
 
 import "unsafe"
 
-// Limits on the request values a decision looks at (cors-rules.md invariant 8:
+// Limits on the request values a decision looks at (README, request limits:
 // work and memory per request are bounded whatever the input).
 const (
 	MaxOriginBytes   = 1024                                                             // longer Origin values are rejected (reason limits)

@@ -136,7 +136,7 @@ func encodeHeaderMap(dst []byte, pairs []HeaderPair) []byte {
 
 // putBack writes s and a NUL just before dst[end] and returns where s starts.
 // A byte loop, not copy: in the wasm guest copy is a runtime call (memmove)
-// per string, and header names and values are short (issue 14).
+// per string, and header names and values are short.
 func putBack(dst []byte, end int, s string) int {
 	dst[end-1] = 0
 	start := end - 1 - len(s)

@@ -28,7 +28,7 @@ type HeaderPair struct {
 // hostAPI is everything a plugin may ask of the proxy: the method set of
 // Host, which is a concrete type per build (the ABI's imports on wasip1, the
 // SDK's proxywasm API natively) so that calls are static and small ones are
-// inlined into the filter's hot path (issue 14: an interface call is one more
+// inlined into the filter's hot path (an interface call is one more
 // wasm call per host call). Both builds assert that Host implements it.
 //
 // Values returned by the Host (header pairs, the plugin configuration) are views

@@ -58,7 +58,7 @@ func (h *Host) headers(mapType uint32, f *LineFilter) ([]HeaderPair, error) {
 	return h.pairs, err
 }
 
-// header is small enough to be inlined into callers (issue 14: one wasm call
+// header is small enough to be inlined into callers (one wasm call
 // less per lookup); the rare error path calls out.
 func (h *Host) header(mapType uint32, name string) (string, bool, error) {
 	switch proxyGetHeaderMapValue(mapType, stringPtr(name), uint32(len(name)), &outPtr, &outSize) {

@@ -7,7 +7,7 @@ package abi
 // long request, a WebSocket) goes to an overflow map. get, reserve and remove
 // are small enough to be inlined into the exports, and the fixed array makes
 // their fast path free of bounds checks, so they cannot panic: an export that
-// finds nothing to do needs no deferred recovery (issue 14: each Go call in
+// finds nothing to do needs no deferred recovery (each Go call in
 // the guest costs; a Go map cost several hundred ns per insert and delete).
 type streamTable struct {
 	direct   [directSlots]slot
