@@ -39,6 +39,7 @@ bench: build ## benchmarks in wazero and (with node) V8 -> build/bench-all.txt, 
 	@mkdir -p build/v8
 	BENCH_ROUNDS=$(BENCHCOUNT) $(GO) test -run '^$$' -bench '^BenchmarkStream$$' -benchmem -count 1 -benchtime $(BENCHTIME) ./bench | tee build/bench.txt
 	$(GO) test -run '^$$' -bench . -skip '^BenchmarkStream$$' -benchmem -count $(BENCHCOUNT) -benchtime $(BENCHTIME) ./bench | tee -a build/bench.txt
+	echo "# bench: benchtime $(BENCHTIME)" >> build/bench.txt
 	@if command -v node >/dev/null 2>&1; then \
 		echo "V8: node $$(node --version) --no-liftoff bench/v8bench.mjs"; \
 		V8_CASES=$(CURDIR)/build/v8/cases.json $(GO) test -count=1 -run '^TestWriteV8Cases$$' ./bench && \
@@ -48,12 +49,12 @@ bench: build ## benchmarks in wazero and (with node) V8 -> build/bench-all.txt, 
 	fi
 	cat build/bench.txt build/bench-v8.txt > build/bench-all.txt
 	$(GO) tool benchstat build/bench-all.txt > build/benchstat.txt
-	$(GO) run ./internal/benchreport -in build/bench-all.txt -benchstat build/benchstat.txt -count $(BENCHCOUNT) -benchtime $(BENCHTIME) -notes BENCHMARKS.md -out build/BENCHMARKS.md
+	$(GO) run ./internal/benchreport -in build/bench-all.txt -benchstat build/benchstat.txt -notes BENCHMARKS.md -out build/BENCHMARKS.md
 	@echo "make bench: report in build/BENCHMARKS.md; 'make benchmarks-md' copies it into the tracked BENCHMARKS.md"
 
 benchmarks-md: ## update the tracked BENCHMARKS.md from the results of the last make bench (build/)
 	@test -f build/bench-all.txt -a -f build/benchstat.txt || { echo "benchmarks-md: no results in build/: run make bench first"; exit 1; }
-	$(GO) run ./internal/benchreport -in build/bench-all.txt -benchstat build/benchstat.txt -count $(BENCHCOUNT) -benchtime $(BENCHTIME) -notes BENCHMARKS.md -out BENCHMARKS.md
+	$(GO) run ./internal/benchreport -in build/bench-all.txt -benchstat build/benchstat.txt -notes BENCHMARKS.md -out BENCHMARKS.md
 
 fuzz: ## run every fuzz target for FUZZTIME each
 	@for t in $$($(GO) test -list '^Fuzz' ./policy/ | grep '^Fuzz'); do \

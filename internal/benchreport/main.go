@@ -24,10 +24,11 @@ import (
 
 // results holds every sample: name -> unit -> values.
 type results struct {
-	samples map[string]map[string][]float64
-	env     []string // goos, goarch, cpu lines
-	v8Notes []string // the V8 run's "# v8bench:" lines
-	count   int
+	samples   map[string]map[string][]float64
+	env       []string // goos, goarch, cpu lines
+	v8Notes   []string // the V8 run's "# v8bench:" lines
+	benchtime string   // from make bench's "# bench: benchtime T" line
+	count     int
 }
 
 func parse(r io.Reader) (*results, error) {
@@ -40,6 +41,9 @@ func parse(r io.Reader) (*results, error) {
 			if strings.HasPrefix(line, p) && !contains(res.env, line) {
 				res.env = append(res.env, line)
 			}
+		}
+		if t, ok := strings.CutPrefix(line, "# bench: benchtime "); ok {
+			res.benchtime = strings.TrimSpace(t)
 		}
 		if strings.HasPrefix(line, "# v8bench:") && !contains(res.v8Notes, line) {
 			res.v8Notes = append(res.v8Notes, line)
@@ -103,22 +107,26 @@ func contains(list []string, s string) bool {
 
 // median returns the median of name's unit, and whether it was measured.
 func (r *results) median(name, unit string) (float64, bool) {
-	v := append([]float64(nil), r.samples[name][unit]...)
+	v := r.samples[name][unit]
 	if len(v) == 0 {
 		return 0, false
 	}
+	return medianOf(v), true
+}
+
+// medianOf is the median of v (not empty), which it leaves as it is.
+func medianOf(v []float64) float64 {
+	v = append([]float64(nil), v...)
 	sort.Float64s(v)
 	if len(v)%2 == 1 {
-		return v[len(v)/2], true
+		return v[len(v)/2]
 	}
-	return (v[len(v)/2-1] + v[len(v)/2]) / 2, true
+	return (v[len(v)/2-1] + v[len(v)/2]) / 2
 }
 
 func main() {
 	in := flag.String("in", "build/bench-all.txt", "raw `go test -bench` output (bench/v8bench.mjs prints the same format)")
 	stat := flag.String("benchstat", "build/benchstat.txt", "benchstat's summary of the same file (named in the report, not copied)")
-	count := flag.String("count", "6", "the -count the benchmarks ran with (make bench's BENCHCOUNT)")
-	benchtime := flag.String("benchtime", "300ms", "the -benchtime they ran with (make bench's BENCHTIME)")
 	out := flag.String("out", "build/BENCHMARKS.md", "report to write")
 	notesFrom := flag.String("notes", "BENCHMARKS.md", "file whose hand-written analysis the report keeps")
 	flag.Parse()
@@ -140,7 +148,11 @@ func main() {
 			notes = n
 		}
 	}
-	report := render(res, method{count: *count, benchtime: *benchtime, v8Notes: res.v8Notes}, *stat, notes)
+	benchtime := res.benchtime
+	if benchtime == "" {
+		benchtime = "go test's default"
+	}
+	report := render(res, method{benchtime: benchtime, v8Notes: res.v8Notes}, *stat, notes)
 	if err := os.WriteFile(*out, []byte(report), 0o644); err != nil {
 		fail(err)
 	}

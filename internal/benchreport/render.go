@@ -73,22 +73,48 @@ func (r *results) unitRatio(a, ua, b, ub string) string {
 // ratio is a's median over b's, both in unit.
 func (r *results) ratio(a, b, unit string) string { return r.unitRatio(a, unit, b, unit) }
 
+// paired is the median, over the runs, of f applied to a's and b's n-th
+// samples in unit: the benchmarks run a case's plugins back to back in every
+// round, so run n of the two saw the same load of the shared machine. With
+// unequal sample counts it falls back to f of the two medians.
+func (r *results) paired(a, b, unit string, f func(x, y float64) float64) (float64, bool) {
+	xs, ys := r.samples[a][unit], r.samples[b][unit]
+	if len(xs) == 0 || len(ys) == 0 {
+		return 0, false
+	}
+	if len(xs) != len(ys) {
+		x, _ := r.median(a, unit)
+		y, _ := r.median(b, unit)
+		return f(x, y), true
+	}
+	v := make([]float64, len(xs))
+	for i := range xs {
+		v[i] = f(xs[i], ys[i])
+	}
+	return medianOf(v), true
+}
+
+var (
+	ratioOf = func(x, y float64) float64 { return x / y }
+	diffOf  = func(x, y float64) float64 { return x - y }
+)
+
 // goalMark says whether a case meets its goals in an engine, naming those missed.
 func (r *results) goalMark(e engine, c string) string {
 	calls, ok1 := r.median(e.cors+c, "wasmcalls/op")
-	x, ok2 := r.median(e.cors+c, "ns/op")
-	y, ok3 := r.median(e.floor+c, "ns/op")
-	if !ok1 || !ok2 || !ok3 || y == 0 {
+	ratio, ok2 := r.paired(e.cors+c, e.floor+c, "ns/op", ratioOf)
+	guest, ok3 := r.paired(e.cors+c, e.floor+c, "ns/op", diffOf)
+	if !ok1 || !ok2 || !ok3 {
 		return "not measured"
 	}
 	var miss []string
-	if x/y > maxRatio(c) {
+	if ratio > maxRatio(c) {
 		miss = append(miss, fmt.Sprintf("ratio > %gx", maxRatio(c)))
 	}
 	if calls > callBudget[c] {
 		miss = append(miss, fmt.Sprintf("calls > %.0f", callBudget[c]))
 	}
-	if e.v8 && preflightCases[c] && x-y > maxPreflightGuestNs {
+	if e.v8 && preflightCases[c] && guest > maxPreflightGuestNs {
 		miss = append(miss, fmt.Sprintf("guest > %d ns", maxPreflightGuestNs))
 	}
 	if len(miss) == 0 {
@@ -97,14 +123,22 @@ func (r *results) goalMark(e engine, c string) string {
 	return "no: " + strings.Join(miss, ", ")
 }
 
-// guest is cors minus floor: what the plugin's own code costs.
+// guest is cors minus floor, paired run by run: what the plugin's own code costs.
 func (r *results) guest(e engine, c string) string {
-	x, ok1 := r.median(e.cors+c, "ns/op")
-	y, ok2 := r.median(e.floor+c, "ns/op")
-	if !ok1 || !ok2 {
+	v, ok := r.paired(e.cors+c, e.floor+c, "ns/op", diffOf)
+	if !ok {
 		return "n/a"
 	}
-	return fmt.Sprintf("%.0f", x-y)
+	return fmt.Sprintf("%.0f", v)
+}
+
+// pairedRatio formats cors ÷ floor, paired run by run.
+func (r *results) pairedRatio(e engine, c string) string {
+	v, ok := r.paired(e.cors+c, e.floor+c, "ns/op", ratioOf)
+	if !ok {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.2fx", v)
 }
 
 func render(r *results, m method, statPath, notes string) string {
@@ -148,7 +182,7 @@ func (r *results) engineTable(b *strings.Builder, e engine) {
 		if e.v8 {
 			w(" %s |", r.guest(e, c))
 		}
-		w(" %s | %s | %s |\n", r.ratio(cors, floor, "ns/op"), r.cell(cors, "wasmcalls/op", "%.0f", 1), r.goalMark(e, c))
+		w(" %s | %s | %s |\n", r.pairedRatio(e, c), r.cell(cors, "wasmcalls/op", "%.0f", 1), r.goalMark(e, c))
 	}
 	if hc, ok := r.hostCall(e); ok {
 		w("\nOne host call costs %.0f ns in this host (%sLines9 - Lines1, over 8).\n", hc, strings.TrimPrefix(e.hostCall, "Benchmark"))
@@ -156,19 +190,20 @@ func (r *results) engineTable(b *strings.Builder, e engine) {
 	w("\n")
 }
 
-// method is how the figures were made, from the flags and the V8 run's notes.
+// method is how the figures were made: the -benchtime the run used (the run
+// count is the samples') and the V8 run's notes.
 type method struct {
-	count, benchtime string
-	v8Notes          []string // the "# v8bench:" lines of the run
+	benchtime string
+	v8Notes   []string // the "# v8bench:" lines of the run
 }
 
 func (r *results) renderMethod(b *strings.Builder, m method, statPath string) {
 	w := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
 	w("## Method and how to reproduce\n\n")
-	w("```sh\nmake bench BENCHCOUNT=%s BENCHTIME=%s   # results and this report in build/\nmake benchmarks-md                        # copies the report here, keeping the analysis below\n```\n\n", m.count, m.benchtime)
-	w("- **wazero**: `BENCH_ROUNDS=%s go test -bench '^BenchmarkStream$' -count 1 -benchtime %s ./bench` runs each\n", m.count, m.benchtime)
+	w("```sh\nmake bench BENCHCOUNT=%d BENCHTIME=%s   # results and this report in build/\nmake benchmarks-md                        # copies the report here, keeping the analysis below\n```\n\n", r.count, m.benchtime)
+	w("- **wazero**: `BENCH_ROUNDS=%d go test -bench '^BenchmarkStream$' -count 1 -benchtime %s ./bench` runs each\n", r.count, m.benchtime)
 	w("  case's cors, floor and empty plugin back to back, so that the load of the shared machine falls on the three\n")
-	w("  alike, and repeats the whole rotation %s times; the other benchmarks run with `-count %s`. The host is\n", m.count, m.count)
+	w("  alike, and repeats the whole rotation %d times; the other benchmarks run with `-count %d`. The host is\n", r.count, r.count)
 	w("  wasmhost: Go host functions on wazero's compiler engine.\n")
 	w("- **V8**: `node --no-liftoff bench/v8bench.mjs` after it has checked that every case gives, in its host, the local\n")
 	w("  reply or response headers and the host calls that wasmhost gave. Its host (bench/v8host.mjs) keeps header\n")
@@ -178,8 +213,9 @@ func (r *results) renderMethod(b *strings.Builder, m method, statPath string) {
 	for _, n := range m.v8Notes {
 		w("  `%s`\n", strings.TrimPrefix(n, "# "))
 	}
-	w("- Every figure is the median of the runs (%d here). Times come from a shared 2-core machine and move by tens of\n", r.count)
-	w("  percent between runs: read them as ratios within a run; the call counts are exact.\n\n")
+	w("- Every figure is the median of the runs (%d here); cors ÷ floor and guest ns are the medians of the ratios and\n", r.count)
+	w("  differences of each run's cors and floor batches, which ran back to back. Times come from a shared 2-core\n")
+	w("  machine and move by tens of percent between runs: read them as ratios within a run; the call counts are exact.\n\n")
 	for _, env := range r.env {
 		w("    %s\n", env)
 	}

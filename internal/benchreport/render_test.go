@@ -54,13 +54,13 @@ func TestReportLayout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := render(r, method{count: "6", benchtime: "300ms", v8Notes: r.v8Notes}, "build/benchstat.txt", "\nnotes\n")
+	out := render(r, method{benchtime: "300ms", v8Notes: r.v8Notes}, "build/benchstat.txt", "\nnotes\n")
 	for _, want := range []string{
 		"## wazero (wasmhost, compiler engine)\n\n| case | cors ns | floor ns | empty ns | cors ÷ floor | calls | goal met |",
 		"## V8 (node --no-liftoff",
 		"One host call costs 40 ns in this host (V8HostCall/Lines9 - Lines1, over 8).",
 		"One host call costs 150 ns in this host (HostCall/Lines9 - Lines1, over 8).",
-		"make bench BENCHCOUNT=6 BENCHTIME=300ms",
+		"make bench BENCHCOUNT=1 BENCHTIME=300ms",
 		"`v8bench: host bench/v8host.mjs; 6 rounds`",
 		"<!-- notes:start -->\nnotes\n<!-- notes:end -->",
 		"benchstat's summary in build/benchstat.txt",
@@ -71,5 +71,28 @@ func TestReportLayout(t *testing.T) {
 	}
 	if strings.Index(out, "## wazero") > strings.Index(out, "## Method") || strings.Contains(out, "```\ngoos:") {
 		t.Error("the engine tables do not open the report, or benchstat's output is in it")
+	}
+}
+
+// Ratios and guest costs pair each run's cors and floor batches: a slow
+// round (the machine's load) moves both, not the ratio.
+func TestPairedRatio(t *testing.T) {
+	r, err := parse(strings.NewReader(
+		"BenchmarkV8Stream/AllowedActual-2 1 1400 ns/op 47 wasmcalls/op\nBenchmarkV8FloorPluginStream/AllowedActual-2 1 1000 ns/op\n" +
+			"BenchmarkV8Stream/AllowedActual-2 1 2800 ns/op 47 wasmcalls/op\nBenchmarkV8FloorPluginStream/AllowedActual-2 1 2000 ns/op\n" +
+			"BenchmarkV8Stream/AllowedActual-2 1 1400 ns/op 47 wasmcalls/op\nBenchmarkV8FloorPluginStream/AllowedActual-2 1 1000 ns/op\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Medians alone would give 1400 / 1000; pairs give 1.4 each, and 400, 800, 400.
+	if got := r.pairedRatio(engines[1], "AllowedActual"); got != "1.40x" {
+		t.Errorf("ratio %s, want 1.40x", got)
+	}
+	if got := r.guest(engines[1], "AllowedActual"); got != "400" {
+		t.Errorf("guest %s, want 400", got)
+	}
+	r.samples["BenchmarkV8Stream/AllowedActual"]["ns/op"][1] = 4000 // one bad round of three
+	if got := r.pairedRatio(engines[1], "AllowedActual"); got != "1.40x" {
+		t.Errorf("ratio with one bad round %s, want 1.40x", got)
 	}
 }
