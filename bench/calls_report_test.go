@@ -100,9 +100,10 @@ func buildNamed(t testing.TB, pkg string) []byte {
 	return b
 }
 
-// TestCallBudget holds issue 14's call goals, which do not depend on the
-// machine: per stream at most 24 wasm calls (guest functions plus host
-// functions) without Origin and 50 for every other case.
+// TestCallBudget holds the call goals, which do not depend on the
+// machine: per case, no more wasm calls per stream (guest functions plus host
+// functions) than callBudget, the counts before the work that made the hot
+// path cheap in V8 (BENCHMARKS.md): a change may move time, not calls.
 //
 // Origins10000 is logged, not held: the collection that configuring 10,000
 // origins starts may still be open when the streams run (always on hosts
@@ -111,14 +112,14 @@ func buildNamed(t testing.TB, pkg string) []byte {
 // a share of time, not of yields), and every stream then pays write barriers
 // and mark work (about 300 calls instead of 47).
 func TestCallBudget(t *testing.T) {
+	if len(callBudget) != len(cases()) {
+		t.Fatalf("callBudget has %d cases, the benchmarks %d", len(callBudget), len(cases()))
+	}
 	wasm := testwasm.Build(t, testwasm.Plugin)
 	for _, profile := range []wasmhost.Profile{wasmhost.ProfileCurrent, wasmhost.ProfileEnvoy133} {
 		for _, c := range cases() {
 			n, _ := countCallsOn(t, profile, testwasm.Plugin, wasm, &c, false)
-			budget := 50.0
-			if c.name == "NoOrigin" {
-				budget = 24
-			}
+			budget := callBudget[c.name]
 			if c.name == "Origins10000" {
 				// Configuring 10,000 origins allocates megabytes; whether the
 				// collection that starts ends before the streams depends on
@@ -133,3 +134,9 @@ func TestCallBudget(t *testing.T) {
 		}
 	}
 }
+
+// callBudget is the wasm calls per stream each case may make (internal/benchreport
+// marks the same goals).
+var callBudget = map[string]float64{"NoOrigin": 23, "AllowedActual": 50, "AllowedPreflight": 46,
+	"RejectedPreflightOrigin": 48, "RejectedPreflightHeaders": 50, "AdversarialACRH1MiB": 47, "Origins10": 47,
+	"Origins10000": 47}

@@ -100,7 +100,7 @@ type callsPerStream struct {
 	host  float64 // host functions (imports) the guest called
 }
 
-// total is what issue 14 calls "wasm function calls": every call
+// total is what the benchmarks call "wasm function calls": every call
 // instruction's target, guest or import.
 func (c callsPerStream) total() float64 { return c.guest + c.host }
 

@@ -32,7 +32,7 @@ var upstreamLines = [][2]string{{":status", "200"}, {"content-type", "applicatio
 var benchConfig = `{"policies":[{"name":"bench","allow_origins":["https://app.example.com","https://*.tenants.example.com"],
 	"allow_methods":["PUT","DELETE"],"allow_headers":["content-type","x-request-id"],"expose_headers":["x-request-id"],"max_age":600}]}`
 
-// cases are the request kinds issue #5 names; the same list drives the
+// cases are the benchmarked request kinds; the same list drives the
 // wasm, native and rs/cors benchmarks.
 func cases() []benchCase {
 	preflight := func(origin, headers string) [][2]string {

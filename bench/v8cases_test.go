@@ -83,7 +83,8 @@ func TestV8AgreesWithWazero(t *testing.T) {
 
 // writeV8Cases writes the cases, the modules and their wasmhost outcomes.
 func writeV8Cases(t *testing.T, out string, cs []benchCase, withMemory bool) {
-	plugins := map[string]string{"cors": testwasm.Plugin, "floor": testwasm.FloorPlugin, "empty": testwasm.EmptyPlugin}
+	plugins := map[string]string{"cors": testwasm.Plugin, "floor": testwasm.FloorPlugin, "empty": testwasm.EmptyPlugin,
+		"hostcall": testwasm.HostCallPlugin}
 	f := v8File{Modules: map[string]string{}, Memory: map[string]string{}}
 	if withMemory {
 		f.Memory = map[string]string{"Origins10": policytest.ManyOrigins(10), "Origins10000": policytest.ManyOrigins(10000)}

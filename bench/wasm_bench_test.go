@@ -2,6 +2,8 @@ package bench
 
 import (
 	"context"
+	"os"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -98,13 +100,21 @@ func benchStream(b *testing.B, pkg string, c benchCase) {
 // BenchmarkStream runs every case through cors-wasm, its floor plugin (the
 // filter's host calls for the case with constant data and no logic) and the
 // empty plugin, one after the other, so that the load of a shared machine
-// falls on the three alike; -count repeats the whole rotation.
-// internal/benchreport reads Stream/<case>/<plugin>.
+// falls on the three alike. BENCH_ROUNDS=n repeats the whole rotation n
+// times (go test's -count would repeat each plugin's run back to back
+// instead); the names of later rounds end in #01, #02, ... as go test makes
+// them. internal/benchreport reads Stream/<case>/<plugin>.
 func BenchmarkStream(b *testing.B) {
 	plugins := []struct{ name, pkg string }{{"cors", testwasm.Plugin}, {"floor", testwasm.FloorPlugin}, {"empty", testwasm.EmptyPlugin}}
-	for _, c := range cases() {
-		for _, p := range plugins {
-			b.Run(c.name+"/"+p.name, func(b *testing.B) { benchStream(b, p.pkg, c) })
+	rounds, err := strconv.Atoi(os.Getenv("BENCH_ROUNDS"))
+	if err != nil || rounds < 1 {
+		rounds = 1
+	}
+	for range rounds {
+		for _, c := range cases() {
+			for _, p := range plugins {
+				b.Run(c.name+"/"+p.name, func(b *testing.B) { benchStream(b, p.pkg, c) })
+			}
 		}
 	}
 }

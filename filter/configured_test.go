@@ -7,7 +7,7 @@ import (
 	"github.com/cors-wasm/cors-wasm/policy/policytest"
 )
 
-// The info line after configure counts policies in English (issue 11: it said
+// The info line after configure counts policies in English (it used to say
 // "configured 1 policies").
 func TestFilterLogsPolicyCount(t *testing.T) {
 	for _, c := range []struct{ config, want string }{

@@ -1,7 +1,6 @@
 package filter
 
 import (
-	"errors"
 	"strconv"
 
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
@@ -22,9 +21,30 @@ type pluginContext struct {
 	// noOriginDecision is the decision of every request without Origin when
 	// !needsRoute: made once at configure time (see stream.decideNoOrigin).
 	noOriginDecision policy.Decision
-	noOriginCounter  uint32    // the metric it moves
-	fastNoOrigin     bool      // !needsRoute, so noOriginDecision applies to every request without Origin
-	free             []*stream // finished streams, reused so steady state allocates nothing
+	noOriginCounter  uint32              // the metric it moves
+	fastNoOrigin     bool                // !needsRoute, so noOriginDecision applies to every request without Origin
+	replies          []*abi.ReplyHeaders // local replies' lines encoded once, by policy.Decision.Shape - 1
+	requestLines     *abi.LineFilter     // the request lines a decision reads (policy.Set.HeaderNames)
+}
+
+// encodeReplies encodes the lines of every shape of set once, the echoed
+// Origin's line (when there is one) last, as abi.ReplyHeaders wants it.
+func encodeReplies(set *policy.Set) []*abi.ReplyHeaders {
+	replies := make([]*abi.ReplyHeaders, set.Shapes())
+	for i := range replies {
+		sh := set.Shape(i + 1)
+		lines := make([]abi.HeaderPair, 0, len(sh.Fields))
+		for j, f := range sh.Fields {
+			if j != sh.Origin {
+				lines = append(lines, abi.HeaderPair{Name: f.Name, Value: f.Value})
+			}
+		}
+		if sh.Origin >= 0 {
+			lines = append(lines, abi.HeaderPair{Name: sh.Fields[sh.Origin].Name})
+		}
+		replies[i] = abi.NewReplyHeaders(lines, sh.Origin >= 0)
+	}
+	return replies
 }
 
 // emptyConfigHelp is logged when the plugin gets no configuration at all.
@@ -34,8 +54,12 @@ const emptyConfigHelp = `cors-wasm: configuration refused: (root): empty configu
 // it logs every problem at critical level and returns failure, so the proxy
 // refuses the configuration instead of running with a partial one.
 func (p *pluginContext) OnPluginStart(int) types.OnPluginStartStatus {
+	// Compared and asserted directly, not with errors.Is and errors.As: the
+	// host's errors are abi's sentinels and Load's are policy.Errors, both
+	// unwrapped, and the errors package's helpers would link reflection
+	// into the module (internal/reflectlite, about 19 KB of 3.4 MB).
 	data, err := p.host.PluginConfig()
-	if err != nil && !errors.Is(err, abi.ErrNotFound) {
+	if err != nil && err != abi.ErrNotFound {
 		p.host.Log(abi.LogCritical, "cors-wasm: configuration refused: cannot read the plugin configuration: "+err.Error())
 		return types.OnPluginStartStatusFailed
 	}
@@ -45,8 +69,7 @@ func (p *pluginContext) OnPluginStart(int) types.OnPluginStartStatus {
 	}
 	set, err := policy.Load(data)
 	if err != nil {
-		var errs policy.Errors
-		if errors.As(err, &errs) {
+		if errs, ok := err.(policy.Errors); ok {
 			for _, e := range errs {
 				p.host.Log(abi.LogCritical, "cors-wasm: configuration refused: "+e.Error())
 			}
@@ -72,6 +95,8 @@ func (p *pluginContext) OnPluginStart(int) types.OnPluginStartStatus {
 		return types.OnPluginStartStatusFailed
 	}
 	p.set, p.counters, p.noPolicy, p.needsRoute = set, counters, noPolicy, set.NeedsRoute()
+	p.replies = encodeReplies(set)
+	p.requestLines = abi.NewLineFilter(set.HeaderNames()...)
 	set.Decide(&policy.Request{}, &p.noOriginDecision)
 	d := &p.noOriginDecision
 	p.fastNoOrigin = !p.needsRoute && d.Kind != policy.KindNone // the first policy applies to everything
@@ -88,39 +113,16 @@ func (p *pluginContext) OnPluginStart(int) types.OnPluginStartStatus {
 // pluralPolicies is the noun after a policy count (0, 1, more).
 var pluralPolicies = [3]string{" policies", " policy", " policies"}
 
-// NewHttpContext returns a stream context, reusing a finished one when it can.
+// NewHttpContext returns a new stream context. In the wasm build,
+// internal/abi hands finished ones to later streams instead (stream.Reset),
+// so steady state allocates nothing.
 func (p *pluginContext) NewHttpContext(contextID uint32) types.HttpContext {
-	if n := len(p.free); n > 0 {
-		s := p.free[n-1]
-		p.free = p.free[:n-1]
-		s.done = false
-		return s
-	}
 	return &stream{plugin: p}
 }
-
-// release returns a finished stream for reuse; the pool is bounded so a burst
-// of concurrent streams does not pin memory forever.
-func (p *pluginContext) release(s *stream) {
-	if len(p.free) < maxFreeStreams {
-		p.free = append(p.free, s)
-	}
-}
-
-const maxFreeStreams = 1024
 
 // count increments one of a policy's counters.
 func (p *pluginContext) count(policyIndex int, c policy.Counter) {
 	p.host.Count(p.counters[policyIndex][c])
 }
 
-// ReusesStreamContexts tells internal/abi that a finished stream context may
-// serve the next stream without OnHttpStreamDone and NewHttpContext: a stream
-// resets itself at request headers, and the response callback of a stream
-// whose request callback never ran finds no context.
-func (p *pluginContext) ReusesStreamContexts() {}
-
-var (
-	_ types.PluginContext      = (*pluginContext)(nil)
-	_ abi.ReusesStreamContexts = (*pluginContext)(nil)
-)
+var _ types.PluginContext = (*pluginContext)(nil)

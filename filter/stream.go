@@ -19,8 +19,7 @@ type stream struct {
 	req      policy.Request
 	decision policy.Decision
 	decided  bool
-	noOrigin bool // decided by the no-Origin fast path: the plugin's noOriginDecision applies
-	done     bool
+	noOrigin bool             // decided by the no-Origin fast path: the plugin's noOriginDecision applies
 	lines    []abi.HeaderPair // reused for local replies
 	vary     []byte           // reused to merge the upstream's Vary lines
 }
@@ -29,7 +28,6 @@ type stream struct {
 // answered here with a local reply.
 func (s *stream) OnHttpRequestHeaders(int, bool) types.Action {
 	p := s.plugin
-	s.decided, s.noOrigin = false, false
 	if p.set == nil {
 		return types.ActionContinue
 	}
@@ -47,20 +45,18 @@ func (s *stream) OnHttpRequestHeaders(int, bool) types.Action {
 	}
 	s.req.Reset()
 	if hasOrigin || p.needsRoute {
-		pairs, err := p.host.RequestHeaders()
+		// Only the lines a decision reads (p.requestLines), about 4 of 10.
+		pairs, err := p.host.RequestHeaders(p.requestLines)
 		if err != nil {
 			p.host.Log(abi.LogError, "cors-wasm: cannot read request headers: "+err.Error())
 			return types.ActionContinue
 		}
 		for i := range pairs {
-			if h := &pairs[i]; policy.MayDecide(h.Name, p.needsRoute) {
-				s.req.AddHeader(h.Name, h.Value)
-			}
+			s.req.AddHeader(pairs[i].Name, pairs[i].Value)
 		}
 	}
 	d := &s.decision
-	p.set.Decide(&s.req, d)
-	s.req.Reset() // drop the views into host memory now
+	p.set.Decide(&s.req, d) // s.req views host memory: nothing reads it past here
 	s.decided = true
 	if d.Kind == policy.KindNone {
 		if hasOrigin {
@@ -80,15 +76,28 @@ func (s *stream) OnHttpRequestHeaders(int, bool) types.Action {
 	if !d.Reply {
 		return types.ActionContinue
 	}
-	s.lines = s.lines[:0]
-	for _, f := range d.Fields() {
-		s.lines = append(s.lines, abi.HeaderPair{Name: f.Name, Value: f.Value})
+	// The reply's lines were encoded at configure time when it has a shape:
+	// only the Origin is copied in. Otherwise they are encoded now.
+	if id := d.Shape(); id != 0 {
+		err = p.host.SendReply(uint32(d.Status), replyDetails[d.Reason], p.replies[id-1], d.AllowOrigin())
+	} else {
+		err = s.sendLines(d)
 	}
-	if err := p.host.SendLocalReply(uint32(d.Status), replyDetails[d.Reason], s.lines); err != nil {
+	if err != nil {
 		p.host.Log(abi.LogError, "cors-wasm: cannot send the local reply: "+err.Error())
 		return types.ActionContinue
 	}
 	return types.ActionPause
+}
+
+// sendLines answers the request with d's local reply, encoded now.
+func (s *stream) sendLines(d *policy.Decision) error {
+	p := s.plugin
+	s.lines = s.lines[:0]
+	for _, f := range d.Fields() {
+		s.lines = append(s.lines, abi.HeaderPair{Name: f.Name, Value: f.Value})
+	}
+	return p.host.SendLocalReply(uint32(d.Status), replyDetails[d.Reason], s.lines)
 }
 
 // decideNoOrigin is the fast path for the commonest stream, a request
@@ -138,7 +147,6 @@ func (s *stream) OnHttpResponseHeaders(int, bool) types.Action {
 	h := s.plugin.host
 	var present uint32 // bit i: StrippedUpstreamHeaders[i] is in the response
 	varyCovered := false
-	s.vary = s.vary[:0]
 	readAll := d.StripUpstream
 	if !readAll && d.VaryOrigin {
 		// Usually the upstream sends no Vary: one lookup that finds nothing
@@ -151,7 +159,8 @@ func (s *stream) OnHttpResponseHeaders(int, bool) types.Action {
 		readAll = found
 	}
 	if readAll {
-		pairs, err := h.ResponseHeaders()
+		s.vary = s.vary[:0]
+		pairs, err := h.ResponseHeaders(responseLines)
 		if err != nil {
 			h.Log(abi.LogError, "cors-wasm: cannot read response headers: "+err.Error())
 			return types.ActionContinue
@@ -174,7 +183,7 @@ func (s *stream) OnHttpResponseHeaders(int, bool) types.Action {
 	if d.StripUpstream {
 		for i, name := range policy.StrippedUpstreamHeaders {
 			if present&(1<<i) != 0 {
-				_ = h.RemoveResponseHeader(name)
+				h.RemoveResponseHeader(name)
 			}
 		}
 	}
@@ -182,33 +191,34 @@ func (s *stream) OnHttpResponseHeaders(int, bool) types.Action {
 		// After stripping, adding is enough; otherwise replace, so the
 		// response carries one line per header (invariant 3).
 		if d.StripUpstream {
-			_ = h.AddResponseHeader(f.Name, f.Value)
+			h.AddResponseHeader(f.Name, f.Value)
 		} else {
-			_ = h.ReplaceResponseHeader(f.Name, f.Value)
+			h.ReplaceResponseHeader(f.Name, f.Value)
 		}
 	}
 	if d.VaryOrigin && !varyCovered {
 		// One merged line, whatever the host's "add" does with an existing
 		// name (RATIONALE.md): the upstream's values stay, Origin joins them.
-		if len(s.vary) == 0 {
-			_ = h.AddResponseHeader("vary", "Origin")
+		if !readAll || len(s.vary) == 0 { // (s.vary is this response's only when readAll)
+			h.AddResponseHeader("vary", "Origin")
 		} else {
 			s.vary = append(s.vary, ", Origin"...)
-			_ = h.ReplaceResponseHeader("vary", unsafe.String(&s.vary[0], len(s.vary)))
+			h.ReplaceResponseHeader("vary", unsafe.String(&s.vary[0], len(s.vary)))
 		}
 	}
 	return types.ActionContinue
 }
 
-// OnHttpStreamDone returns the stream for reuse.
-func (s *stream) OnHttpStreamDone() {
-	if s.done {
-		return
-	}
-	s.done = true
-	s.decided = false
-	s.plugin.release(s)
+// Reset makes a finished stream context ready for the next stream, as
+// NewHttpContext makes one (internal/abi calls it when it reuses the
+// context). The decision and the buffers keep their memory; decided being
+// false is what makes their old contents unread.
+func (s *stream) Reset() {
+	s.decided, s.noOrigin = false, false
 }
+
+// responseLines are the response header lines OnHttpResponseHeaders reads.
+var responseLines = abi.NewLineFilter(append([]string{"vary"}, policy.StrippedUpstreamHeaders...)...)
 
 // varyNames reports whether a Vary value lists token (case-insensitively) or "*".
 func varyNames(value, token string) bool {
@@ -251,4 +261,4 @@ func equalFoldASCII(a, b string) bool {
 	return true
 }
 
-var _ types.HttpContext = (*stream)(nil)
+var _ abi.Reusable = (*stream)(nil)

@@ -18,6 +18,17 @@ func (s *Set) checkHeaders(p *compiledPolicy, r *Request, d *Decision) (string, 
 	if total > MaxACRHBytes || r.acrhDropped {
 		return "", DetailHeadersTooLong
 	}
+	if !p.anyHeader {
+		if detail := p.listedHeaders(r, d); detail != DetailNone {
+			return "", detail
+		}
+		return p.acah, DetailNone
+	}
+	return s.parseHeaders(p, r, d)
+}
+
+// parseHeaders is checkHeaders past the byte limit, element by element.
+func (s *Set) parseHeaders(p *compiledPolicy, r *Request, d *Decision) (string, Detail) {
 	start := d.nbuf
 	count := 0
 	// Envoy hands the plugin every ACRH line joined into one with ","
@@ -68,6 +79,110 @@ func (s *Set) checkHeaders(p *compiledPolicy, r *Request, d *Decision) (string, 
 		return p.acah, DetailNone
 	}
 	return d.view(start), DetailNone
+}
+
+// listedHeaders is checkHeaders for a policy that lists its headers: the
+// same elements, limits and answers as parseHeaders (FuzzListedHeaders holds
+// the two equal), but each element is compared in place with the listed
+// names instead of being lowercased byte by byte into the Decision's buffer,
+// which only an echo needs. An element that is no listed name is refused as
+// parseHeaders would.
+//
+// A listed name matches at i when it is followed by the end, a comma or
+// whitespace, and the bytes at i are the name in any case: compared against
+// the lowercase name 8 bytes at a time, where the name's fold has 0x20 at its
+// letters, so that OR-ing it into the request's bytes lowercases exactly those
+// (a byte b with b|0x20 equal to a lowercase letter is that letter in either
+// case). The search is written out here rather than in a helper: every call
+// costs the wasm guest as much as comparing a few words.
+func (p *compiledPolicy) listedHeaders(r *Request, d *Decision) Detail {
+	commas := len(r.ACRH) - 1
+	count := 0
+	for _, line := range r.ACRH {
+		for i := 0; i < len(line); {
+			if c := line[i]; c == ',' || c == ' ' || c == '\t' {
+				if c == ',' {
+					if commas++; commas > MaxACRHCommas {
+						return DetailTooManyHeaders
+					}
+				}
+				i++
+				continue
+			}
+			if count++; count > MaxACRHElements {
+				return DetailTooManyHeaders
+			}
+			from, rest, n := i, len(line)-i, 0
+		names:
+			for k, h := range p.headerList {
+				hl := len(h)
+				if hl > rest || hl < rest && line[i+hl] != ',' && line[i+hl] != ' ' && line[i+hl] != '\t' {
+					continue
+				}
+				if hl < 8 {
+					j := 0
+					for j < hl && lowerToken[line[i+j]] == h[j] {
+						j++
+					}
+					if j == hl {
+						n = hl
+						break names
+					}
+					continue
+				}
+				fold, j := p.headerFold[k], 0
+				for j < hl-8 && word(line, i+j)|word(fold, j) == word(h, j) {
+					j += 8
+				}
+				if j >= hl-8 && word(line, i+hl-8)|word(fold, hl-8) == word(h, hl-8) {
+					n = hl
+					break names
+				}
+			}
+			if n > 0 {
+				// After the name: optional whitespace, then a comma or the end.
+				for i += n; i < len(line) && (line[i] == ' ' || line[i] == '\t'); i++ {
+				}
+				if i == len(line) || line[i] == ',' {
+					continue
+				}
+			}
+			return refuseElement(line[from:], d)
+		}
+	}
+	return DetailNone
+}
+
+// refuseElement refuses the element at the start of rest (up to a comma,
+// without trailing whitespace) that is no listed name: malformed when it is
+// not a token, else not allowed.
+func refuseElement(rest string, d *Decision) Detail {
+	end := 0
+	for end < len(rest) && rest[end] != ',' {
+		end++
+	}
+	for end > 0 && (rest[end-1] == ' ' || rest[end-1] == '\t') {
+		end--
+	}
+	elem := rest[:end]
+	d.refuse(elem)
+	for i := 0; i < len(elem); i++ {
+		if c := lowerToken[elem[i]]; c == 0 || c == ' ' || c == '\t' {
+			return DetailHeaderMalformed
+		}
+	}
+	return DetailHeaderNotAllowed
+}
+
+// foldMask is listedHeaders's fold for a lowercase name.
+func foldMask(lower string) string {
+	m := make([]byte, len(lower))
+	for i := 0; i < len(lower); i++ {
+		if lower[i] >= 'a' && lower[i] <= 'z' {
+			m[i] = 0x20
+		}
+	}
+	return string(m)
 }
 
 // checkHeaderName checks one lowercased name. A zero byte marks a character

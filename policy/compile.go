@@ -110,6 +110,7 @@ func compile(cfg *Config) (*Set, int, error) {
 	if len(c.errs) > 0 {
 		return nil, used, c.errs
 	}
+	set.compileShapes()
 	return set, used, nil
 }
 
@@ -159,6 +160,14 @@ func (c *compiler) policy(pc *PolicyConfig, path loc) *compiledPolicy {
 	c.options(pc, path, p)
 	if len(c.errs) > before {
 		return nil
+	}
+	for _, h := range p.headerList {
+		p.headerFold = append(p.headerFold, foldMask(h))
+	}
+	for _, m := range p.methodList {
+		if len(m) >= 3 && len(m) <= 8 {
+			p.packedMethods = append(p.packedMethods, packedMethod{len(m), packShort(m)})
+		}
 	}
 	p.preflightVary = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
 	if p.privateNet {

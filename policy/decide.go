@@ -15,21 +15,23 @@ func (s *Set) Decide(r *Request, d *Decision) {
 	switch {
 	case r.Origins == 0:
 		s.noOrigin(p, d)
-	case Equal(r.Method, "OPTIONS") && r.HasACRM:
+	case r.HasACRM && len(r.Method) == 7 && equal4to8(r.Method, "OPTIONS"):
 		s.preflight(p, r, d)
 	default:
 		s.actual(p, r, d)
 	}
 	if p.shadow {
 		d.Shadow, d.WouldReject = true, !d.Allowed
-		d.Reply, d.Respond = false, false
+		d.Reply, d.Respond, d.shape = false, false, 0
+		d.Fields() // a shape's lines, written out: the decision keeps no shape
+		d.shaped = nil
 	}
 }
 
 // route returns the first policy whose match fits r, or nil.
 func (s *Set) route(r *Request) *compiledPolicy {
 	for _, p := range s.policies {
-		if p.route.matches(r.Authority, r.Path) {
+		if p.route.anyHost && p.route.anyPath || p.route.matches(r.Authority, r.Path) {
 			return p
 		}
 	}
@@ -37,7 +39,7 @@ func (s *Set) route(r *Request) *compiledPolicy {
 }
 
 // noOrigin: not a CORS request, but when the grant depends on Origin a shared
-// cache must still key on it (cors-rules.md, Vary).
+// cache must still key on it (Fetch, "CORS protocol and HTTP caches").
 func (s *Set) noOrigin(p *compiledPolicy, d *Decision) {
 	d.Kind, d.Counter = KindNoOrigin, CounterNoOrigin
 	d.Respond = !p.allowAll
@@ -46,6 +48,13 @@ func (s *Set) noOrigin(p *compiledPolicy, d *Decision) {
 
 // checkOrigin applies the origin rules shared by preflights and actual requests.
 func checkOrigin(p *compiledPolicy, r *Request) Detail {
+	one := r.Origins == 1 && len(r.Origin) <= MaxOriginBytes
+	if one && !p.allowAll && p.origins.exact.has(r.Origin) {
+		// The common case first: one Origin line that is a configured exact
+		// origin, which has no comma (compile refuses one), so the scan for
+		// a joined value below is not needed.
+		return DetailNone
+	}
 	switch {
 	case r.Origins > 1 || hasByte(r.Origin, ','):
 		// Browsers send one Origin, and a serialized origin has no comma.
@@ -57,23 +66,29 @@ func checkOrigin(p *compiledPolicy, r *Request) Detail {
 		return DetailOriginTooLong
 	case p.allowAll:
 		return DetailNone
-	case !p.origins.match(r.Origin):
+	case !p.origins.matchInexact(r.Origin):
+		// One line within the length limit by now, so the exact origins
+		// were looked up above.
 		return DetailOriginNotAllowed
 	}
 	return DetailNone
 }
 
-// grantOrigin writes ACAO (and ACAC): "*" for a policy that allows every origin
-// without credentials, else a copy of the request's Origin.
+// grantOrigin writes ACAO (and ACAC) of an allowed actual request.
 func (s *Set) grantOrigin(p *compiledPolicy, r *Request, d *Decision) {
-	if p.allowAll {
-		d.add(hACAO, "*")
-	} else {
-		d.add(hACAO, d.copyValue(r.Origin))
-	}
+	d.add(hACAO, p.allowedOrigin(d.copyValue(r.Origin)))
 	if p.credentials {
 		d.add(hACAC, "true")
 	}
+}
+
+// allowedOrigin is the ACAO value: "*" for a policy that allows every origin
+// without credentials, else the request's Origin (a copy the Decision owns).
+func (p *compiledPolicy) allowedOrigin(origin string) string {
+	if p.allowAll {
+		return "*"
+	}
+	return origin
 }
 
 // actual handles a request with an Origin that is not a preflight.
@@ -85,8 +100,10 @@ func (s *Set) actual(p *compiledPolicy, r *Request, d *Decision) {
 		d.Counter = CounterActualDisallowed
 		if p.rejectDisallowed {
 			d.Reply, d.Status = true, 403
-			d.add(hVary, "Origin")
-			s.debug(d)
+			if !s.setShape(d, p.shapes.actualRefused, "") {
+				p.refusedActualFields(d)
+				s.debug(d)
+			}
 			return
 		}
 		// The upstream's Access-Control-* lines go whatever
@@ -112,9 +129,10 @@ func (s *Set) preflight(p *compiledPolicy, r *Request, d *Decision) {
 	detail := checkOrigin(p, r)
 	if detail == DetailNone {
 		detail = checkMethod(p, r.ACRM)
-		if r.acrmRepeated || hasByte(r.ACRM, ',') {
-			// Several lines, or the comma-joined one Envoy makes of them:
-			// never a method, refused alike.
+		// Several lines, or the comma-joined one Envoy makes of them: never
+		// a method, refused alike and named as such. (A comma is no token
+		// byte: such a value was found malformed or too long.)
+		if r.acrmRepeated || (detail == DetailMethodTooLong || detail == DetailMethodMalformed) && hasByte(r.ACRM, ',') {
 			detail = DetailMethodRepeated
 		}
 	}
@@ -132,8 +150,10 @@ func (s *Set) preflight(p *compiledPolicy, r *Request, d *Decision) {
 			// A failed preflight carries no Access-Control-Allow-* header at all
 			// (invariant 6), only what caches and developers need.
 			d.Reply, d.Status = true, 403
-			d.add(hVary, p.preflightVary)
-			s.debug(d)
+			if !s.setShape(d, p.shapes.preflightNo, "") {
+				p.refusedPreflightFields(d)
+				s.debug(d)
+			}
 		} else if d.Reason == ReasonOrigin || detail == DetailOriginTooLong {
 			// Forwarded, the preflight is the upstream's to answer, but never
 			// with a grant for an origin this policy refused.
@@ -143,13 +163,31 @@ func (s *Set) preflight(p *compiledPolicy, r *Request, d *Decision) {
 	}
 	d.Counter = CounterPreflightAllowed
 	d.Reply, d.Status = true, p.preflightCode
-	s.grantOrigin(p, r, d)
-	switch {
-	case p.echoMethod:
+	origin := p.allowedOrigin(d.copyValue(r.Origin))
+	acam := p.acam
+	if p.echoMethod {
 		// Echoed even when safelisted: Gateway API expects the method back.
-		d.add(hACAM, d.copyValue(r.ACRM))
-	case p.acam != "":
-		d.add(hACAM, p.acam)
+		acam = d.copyValue(r.ACRM)
+	}
+	pna := r.privateNetwork()
+	id := p.shapes.preflight[0]
+	if pna {
+		id = p.shapes.preflight[1]
+	}
+	if !s.setShape(d, id, origin) {
+		p.allowedPreflightFields(d, origin, acam, acah, pna)
+	}
+}
+
+// allowedPreflightFields writes the lines of an allowed preflight's reply;
+// "" leaves a value's line out. compileShapes writes shapes with it too.
+func (p *compiledPolicy) allowedPreflightFields(d *Decision, origin, acam, acah string, pna bool) {
+	d.add(hACAO, origin)
+	if p.credentials {
+		d.add(hACAC, "true")
+	}
+	if acam != "" {
+		d.add(hACAM, acam)
 	}
 	if acah != "" {
 		d.add(hACAH, acah)
@@ -162,11 +200,20 @@ func (s *Set) preflight(p *compiledPolicy, r *Request, d *Decision) {
 	if p.acma != "" {
 		d.add(hACMA, p.acma)
 	}
-	if r.privateNetwork() {
+	if pna {
 		d.add(hACAPN, "true")
 	}
 	d.add(hVary, p.preflightVary)
 }
+
+// refusedPreflightFields writes the lines of a rejected preflight's reply: a
+// failed preflight carries no Access-Control-Allow-* header at all
+// (invariant 6), only what caches need (x-cors-reason comes after).
+func (p *compiledPolicy) refusedPreflightFields(d *Decision) { d.add(hVary, p.preflightVary) }
+
+// refusedActualFields writes the lines of the local reply to an actual
+// request from a refused origin (on_disallowed_origin "reject").
+func (p *compiledPolicy) refusedActualFields(d *Decision) { d.add(hVary, "Origin") }
 
 // reject records a rejection and the request value it names.
 func (s *Set) reject(p *compiledPolicy, r *Request, d *Decision, detail Detail) {
@@ -207,6 +254,20 @@ var detailReason = [...]Reason{
 // checkMethod: ACRM is a method token compared byte-exact; the safelisted
 // methods always pass, forbidden ones never do.
 func checkMethod(p *compiledPolicy, m string) Detail {
+	if n := len(m); n >= 3 && n <= 8 {
+		// The common case without a loop: a safelisted or listed method,
+		// each a token (compile checks the listed ones), compared packed
+		// into one integer (Fetch "CORS-safelisted method": GET, HEAD, POST).
+		k := packShort(m)
+		if n == 3 && k == packedGET || n == 4 && (k == packedHEAD || k == packedPOST) {
+			return DetailNone
+		}
+		for _, x := range p.packedMethods {
+			if x.n == n && x.key == k {
+				return DetailNone
+			}
+		}
+	}
 	if len(m) > MaxMethodBytes {
 		return DetailMethodTooLong // a limit, as README's request limits say
 	}
@@ -238,3 +299,15 @@ func checkMethod(p *compiledPolicy, m string) Detail {
 	}
 	return DetailMethodNotAllowed
 }
+
+// packedMethod is a method of at most 8 bytes packed by packShort.
+type packedMethod struct {
+	n   int
+	key uint64
+}
+
+var (
+	packedGET  = packShort("GET")
+	packedHEAD = packShort("HEAD")
+	packedPOST = packShort("POST")
+)

@@ -2,7 +2,7 @@ package policy
 
 import "unsafe"
 
-// Limits on the request values a decision looks at (cors-rules.md invariant 8:
+// Limits on the request values a decision looks at (README, request limits:
 // work and memory per request are bounded whatever the input).
 const (
 	MaxOriginBytes   = 1024                                                             // longer Origin values are rejected (reason limits)
@@ -52,14 +52,27 @@ type Decision struct {
 
 	fields  [maxDecisionLines]Field
 	nf      int
+	shape   int32                               // see Shape
+	shaped  *Shape                              // the shape whose lines Fields writes on demand (Decide skips them)
+	acao    string                              // with shaped: the value of its Origin line
 	buf     [maxEchoBytes + maxDetailBytes]byte // echoed values; x-cors-reason of a rejection (which echoes nothing)
 	nbuf    int
 	refused refused
 }
 
 // Fields are the header lines to send: of the local reply when Reply, else of
-// the response when Respond.
-func (d *Decision) Fields() []Field { return d.fields[:d.nf] }
+// the response when Respond. The lines of a reply with a shape are written
+// here, on the first call, rather than by Decide: a filter that sends the
+// shape's encoded lines never asks for them.
+func (d *Decision) Fields() []Field {
+	if d.shaped != nil && d.nf == 0 {
+		d.nf = copy(d.fields[:], d.shaped.Fields)
+		if d.shaped.Origin >= 0 {
+			d.fields[d.shaped.Origin].Value = d.acao
+		}
+	}
+	return d.fields[:d.nf]
+}
 
 // reset clears d for a new request. It assigns field by field: zeroing the
 // whole struct would clear the echo buffer (kilobytes) on every request.
@@ -69,7 +82,7 @@ func (d *Decision) reset() {
 	d.Shadow, d.WouldReject = false, false
 	d.Reply, d.Status = false, 0
 	d.Respond, d.StripUpstream, d.VaryOrigin = false, false, false
-	d.nf, d.nbuf = 0, 0
+	d.nf, d.nbuf, d.shape, d.shaped = 0, 0, 0, nil
 	d.refused.n, d.refused.set, d.refused.cut = 0, false, false
 }
 

@@ -62,9 +62,11 @@ func (m *originMatcher) add(p originPattern, raw string) {
 
 // match reports whether origin (as sent, byte-exact) is allowed.
 func (m *originMatcher) match(origin string) bool {
-	if m.exact.has(origin) {
-		return true
-	}
+	return m.exact.has(origin) || m.matchInexact(origin)
+}
+
+// matchInexact is match without the exact origins: patterns, then regexes.
+func (m *originMatcher) matchInexact(origin string) bool {
 	if len(m.patterns) > 0 && m.matchPattern(origin) {
 		return true
 	}

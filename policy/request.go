@@ -26,28 +26,7 @@ type Request struct {
 	acrmRepeated, acrpnRepeated bool
 }
 
-// MayDecide reports whether a request line with this (lowercase) name may be
-// one AddHeader records, from its length and first byte: a filter in a wasm
-// guest calls AddHeader only for those lines, since each call costs (issue 14).
-// It is true for every name AddHeader records and false for most others.
-//
-// routed says whether the set routes by host or path (Set.NeedsRoute); when it
-// does not, host, :authority and :path are not needed either.
-func MayDecide(name string, routed bool) bool {
-	switch len(name) {
-	case 4, 5, 10: // host, :path, :authority
-		return routed && (name[0] == ':' || name[0] == 'h')
-	case 6: // origin
-		return name[0] == 'o'
-	case 7: // :method (and :scheme, which AddHeader ignores)
-		return name[0] == ':' && name[1] == 'm'
-	case 29, 30, 38: // access-control-request-method, -headers, -private-network
-		return name[0] == 'a'
-	}
-	return false
-}
-
-// Request lines AddHeader records, as requestLine classifies them.
+// Request lines AddHeader records.
 const (
 	lineOther = iota
 	lineHost
@@ -65,26 +44,6 @@ var requestLineNames = [...]string{lineHost: "host", linePath: ":path", lineOrig
 	lineAuthority: ":authority", lineACRM: "access-control-request-method", lineACRH: "access-control-request-headers",
 	lineACRPN: "access-control-request-private-network"}
 
-// requestLine classifies a request line's name. It compares bytes itself: the
-// runtime's string comparison is a call (two, with memeqbody) in the wasm
-// guest, for every line, and so is a switch on strings.
-func requestLine(name string) int {
-	if len(name) >= len(lineByLength) {
-		return lineOther
-	}
-	kind := lineByLength[len(name)]
-	want := requestLineNames[kind]
-	if kind == lineOther {
-		return lineOther
-	}
-	for i := len(want) - 1; i >= 0; i-- { // the names differ at the end
-		if name[i] != want[i] {
-			return lineOther
-		}
-	}
-	return int(kind)
-}
-
 // lineByLength is the only name AddHeader records of each length.
 var lineByLength = [39]uint8{4: lineHost, 5: linePath, 6: lineOrigin, 7: lineMethod, 10: lineAuthority,
 	29: lineACRM, 30: lineACRH, 38: lineACRPN}
@@ -96,18 +55,48 @@ func (r *Request) privateNetwork() bool {
 }
 
 // Reset empties r for the next request, keeping the ACRH slice's capacity so a
-// reused Request does not allocate.
+// reused Request does not allocate. It assigns field by field: assigning a
+// whole Request clears it with a runtime call in the wasm guest.
 func (r *Request) Reset() {
-	acrh := r.ACRH[:0]
-	*r = Request{ACRH: acrh}
+	r.Method, r.Authority, r.Path, r.Origin, r.ACRM, r.ACRPN = "", "", "", "", "", ""
+	r.Origins = 0
+	r.HasACRM, r.HasACRPN = false, false
+	r.ACRH = r.ACRH[:0]
+	r.acrhDropped, r.acrmRepeated, r.acrpnRepeated = false, false, false
 }
 
 // AddHeader records one request header line (name lowercase, as proxies pass
 // them; pseudo-headers included). Lines beyond MaxACRHElements+1 for
 // Access-Control-Request-Headers are counted but not kept: Decide rejects such
 // a request (limits) without the slice growing with the attack.
+//
+// A line is classified by the length of its name (one candidate per length,
+// lineByLength), then compared with that candidate byte by byte under 8
+// bytes, else 8 at a time (the last word overlapping): in the wasm guest the
+// runtime's string comparison is a call (two, with memeqbody), a byte loop
+// costs 1-4 ns a byte, and so does every call a helper would add per line.
 func (r *Request) AddHeader(name, value string) {
-	switch requestLine(name) {
+	n := len(name)
+	if n >= len(lineByLength) || lineByLength[n] == lineOther {
+		return
+	}
+	kind := lineByLength[n]
+	want := requestLineNames[kind]
+	if n < 8 { // every recorded name has 4 bytes or more
+		if !equal4to8(name, want) {
+			return
+		}
+	} else {
+		for i := 0; i < n-8; i += 8 {
+			if word(name, i) != word(want, i) {
+				return
+			}
+		}
+		if word(name, n-8) != word(want, n-8) {
+			return
+		}
+	}
+	switch kind {
 	case lineMethod:
 		r.Method = value
 	case lineAuthority:
@@ -142,4 +131,16 @@ func (r *Request) AddHeader(name, value string) {
 			r.acrpnRepeated = true
 		}
 	}
+}
+
+// HeaderNames returns the request header names (lowercase) that Decide
+// reads: a filter need hand AddHeader no other line. With routes (NeedsRoute)
+// they include :authority, host and :path.
+func (s *Set) HeaderNames() []string {
+	names := []string{":method", "origin", "access-control-request-method", "access-control-request-headers",
+		"access-control-request-private-network"}
+	if s.NeedsRoute() {
+		names = append(names, ":authority", "host", ":path")
+	}
+	return names
 }

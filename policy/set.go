@@ -6,6 +6,7 @@ package policy
 type Set struct {
 	policies     []*compiledPolicy
 	debugHeaders bool
+	shapes       []Shape // by id - 1 (shape.go)
 }
 
 // Len is the number of policies.
@@ -29,11 +30,13 @@ type compiledPolicy struct {
 
 	anyMethod     bool
 	methods       map[string]struct{}
-	methodList    []string // the same methods, for short lists
+	methodList    []string       // the same methods, for short lists
+	packedMethods []packedMethod // the same methods of 3-8 bytes, packed (checkMethod)
 	anyHeader     bool
 	authNamed     bool // "authorization" listed by name next to "*"
 	headers       map[string]struct{}
 	headerList    []string // the same names, for short lists
+	headerFold    []string // foldMask of each of headerList
 	credentials   bool
 	privateNet    bool
 	preflightCode int
@@ -48,6 +51,7 @@ type compiledPolicy struct {
 	acam, acah, aceh, acma  string
 	echoMethod, echoHeaders bool
 	preflightVary           string
+	shapes                  policyShapes
 }
 
 // Response header names, lowercase as HTTP/2 and Envoy want them.

@@ -3,5 +3,5 @@
 package policy
 
 // stringSet holds the exact allowed origins: natively, a Go map (twice as
-// fast as fnvSet there).
+// fast as hashSet there).
 type stringSet = mapSet

@@ -7,7 +7,7 @@ import (
 
 // Both sets, as each build uses one of them.
 func TestStringSet(t *testing.T) {
-	t.Run("fnv", func(t *testing.T) { testSet(t, &fnvSet{}) })
+	t.Run("hash", func(t *testing.T) { testSet(t, &hashSet{}) })
 	t.Run("map", func(t *testing.T) { testSet(t, &mapSet{}) })
 }
 
@@ -38,7 +38,7 @@ func testSet(t *testing.T, s set) {
 			t.Errorf("has %q", absent)
 		}
 	}
-	if f, ok := s.(*fnvSet); ok && (f.n != 5000 || len(f.slots) < 2*f.n) {
+	if f, ok := s.(*hashSet); ok && (f.n != 5000 || len(f.slots) < 2*f.n) {
 		t.Errorf("n %d, %d slots", f.n, len(f.slots))
 	}
 }
@@ -71,4 +71,29 @@ func TestPatternListMatchesLookups(t *testing.T) {
 			t.Errorf("%s: in place %v, lookups %v", o, a, b)
 		}
 	}
+}
+
+// has (hashing and comparing in its own body) must answer as a map would, for
+// strings of every length around the 8-byte words it compares.
+func FuzzHashSet(f *testing.F) {
+	var set hashSet
+	ref := map[string]bool{}
+	for _, s := range []string{"a", "abcdefg", "abcdefgh", "abcdefghi", "https://a.example", "https://app.example.com",
+		"https://app.example.co1", "0123456789abcdef", "0123456789abcdefg", "null"} {
+		set.add(s)
+		ref[s] = true
+	}
+	for s := range ref {
+		f.Add(s)
+		f.Add(s[:len(s)-1])
+		f.Add(s + "x")
+		b := []byte(s)
+		b[len(b)/2] ^= 1
+		f.Add(string(b))
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, found := set.has(s), set.find(s); got != ref[s] || found != ref[s] {
+			t.Fatalf("%q: has %v, find %v, want %v", s, got, found, ref[s])
+		}
+	})
 }

@@ -80,7 +80,8 @@ func proxyOnRequestHeaders(id, headers, endOfStream uint32) (action uint32) {
 	}()
 	if e := reg.streams.get(id); e != nil {
 		if e.ctx == nil && reg.nfree > 0 && reg.canReuse(e) {
-			e.ctx = reg.pop() // the common case, without a call
+			reg.pop(e) // the common case: one call, Reset
+			e.reset.Reset()
 		}
 		s := e.ctx
 		if s == nil {
@@ -140,7 +141,7 @@ func proxyOnResponseTrailers(id, trailers uint32) uint32 { return 0 }
 // OnHttpStreamDone runs at delete; OnPluginDone is never called.
 
 // proxy_on_delete: a stream without a context (it never reached its header
-// callbacks) is forgotten, and a reusable context is kept for the next
+// callbacks) is forgotten, and a Reusable context is kept for the next
 // stream, without a deferred recovery, as neither can panic.
 //
 //go:wasmexport proxy_on_delete
@@ -149,7 +150,7 @@ func proxyOnDelete(id uint32) {
 		return
 	}
 	if e := reg.streams.get(id); e != nil {
-		if e.ctx == nil || reg.canReuse(e) && reg.push(e.ctx) {
+		if e.ctx == nil || reg.release(e) {
 			reg.streams.remove(id)
 			return
 		}

@@ -28,7 +28,7 @@ type HeaderPair struct {
 // hostAPI is everything a plugin may ask of the proxy: the method set of
 // Host, which is a concrete type per build (the ABI's imports on wasip1, the
 // SDK's proxywasm API natively) so that calls are static and small ones are
-// inlined into the filter's hot path (issue 14: an interface call is one more
+// inlined into the filter's hot path (an interface call is one more
 // wasm call per host call). Both builds assert that Host implements it.
 //
 // Values returned by the Host (header pairs, the plugin configuration) are views
@@ -43,19 +43,25 @@ type hostAPI interface {
 	RequestHeader(name string) (value string, found bool, err error)
 	// ResponseHeader is RequestHeader for the response.
 	ResponseHeader(name string) (value string, found bool, err error)
-	// RequestHeaders returns every request header line, repeated names included, in order.
-	RequestHeaders() ([]HeaderPair, error)
-	// ResponseHeaders returns every response header line, repeated names included, in order.
-	ResponseHeaders() ([]HeaderPair, error)
-	// AddResponseHeader appends a header line (existing lines with that name stay).
-	AddResponseHeader(name, value string) error
+	// RequestHeaders returns the request header lines f keeps (nil: every
+	// line), repeated names included, in order.
+	RequestHeaders(f *LineFilter) ([]HeaderPair, error)
+	// ResponseHeaders is RequestHeaders for the response.
+	ResponseHeaders(f *LineFilter) ([]HeaderPair, error)
+	// AddResponseHeader appends a header line (existing lines with that name
+	// stay). Like the other response header writes it ignores failure: a
+	// line the host refuses is nothing the plugin can mend mid-response.
+	AddResponseHeader(name, value string)
 	// ReplaceResponseHeader sets a header to exactly one line with value.
-	ReplaceResponseHeader(name, value string) error
+	ReplaceResponseHeader(name, value string)
 	// RemoveResponseHeader removes every line of a header.
-	RemoveResponseHeader(name string) error
+	RemoveResponseHeader(name string)
 	// SendLocalReply answers the request from the proxy with status, headers and an empty body.
 	// The host applies it after the current callback returns; the stream is stopped.
 	SendLocalReply(status uint32, details string, headers []HeaderPair) error
+	// SendReply is SendLocalReply with header lines encoded once (value is
+	// the last line's value, when it varies).
+	SendReply(status uint32, details string, rh *ReplyHeaders, value string) error
 	// Log writes msg at level.
 	Log(level LogLevel, msg string)
 	// LogEnabled says whether a message at level would be written (so callers can skip building it).

@@ -46,13 +46,15 @@ func (h *Host) PluginConfig() ([]byte, error) {
 	return b, sdkError(err)
 }
 
-func (h *Host) convert(lines [][2]string, err error) ([]HeaderPair, error) {
+func (h *Host) convert(lines [][2]string, err error, f *LineFilter) ([]HeaderPair, error) {
 	if err != nil {
 		return nil, sdkError(err)
 	}
 	h.pairs = h.pairs[:0]
 	for _, l := range lines {
-		h.pairs = append(h.pairs, HeaderPair{Name: l[0], Value: l[1]})
+		if f == nil || l[0] != "" && f.keeps(l[0][len(l[0])-1], uint64(len(l[0]))) == 1 {
+			h.pairs = append(h.pairs, HeaderPair{Name: l[0], Value: l[1]})
+		}
 	}
 	return h.pairs, nil
 }
@@ -75,41 +77,40 @@ func (h *Host) ResponseHeader(name string) (string, bool, error) {
 	return header(proxywasm.GetHttpResponseHeader(name))
 }
 
-func (h *Host) RequestHeaders() ([]HeaderPair, error) {
-	return h.convert(proxywasm.GetHttpRequestHeaders())
+func (h *Host) RequestHeaders(f *LineFilter) ([]HeaderPair, error) {
+	lines, err := proxywasm.GetHttpRequestHeaders()
+	return h.convert(lines, err, f)
 }
 
-func (h *Host) ResponseHeaders() ([]HeaderPair, error) {
-	return h.convert(proxywasm.GetHttpResponseHeaders())
+func (h *Host) ResponseHeaders(f *LineFilter) ([]HeaderPair, error) {
+	lines, err := proxywasm.GetHttpResponseHeaders()
+	return h.convert(lines, err, f)
 }
 
-func (h *Host) AddResponseHeader(name, value string) error {
-	return sdkError(proxywasm.AddHttpResponseHeader(name, value))
+// The response header writes ignore failure, as the wasm build's do.
+
+func (h *Host) AddResponseHeader(name, value string) {
+	_ = proxywasm.AddHttpResponseHeader(name, value)
 }
 
 // ReplaceResponseHeader leaves exactly one line, as Envoy's replace does
 // (remove every line, add one); the SDK's emulator would replace the first
 // line only and keep the others.
-func (h *Host) ReplaceResponseHeader(name, value string) error {
-	if err := h.RemoveResponseHeader(name); err != nil {
-		return err
-	}
-	return h.AddResponseHeader(name, value)
+func (h *Host) ReplaceResponseHeader(name, value string) {
+	h.RemoveResponseHeader(name)
+	h.AddResponseHeader(name, value)
 }
 
 // RemoveResponseHeader removes every line of name, as Envoy does; the SDK's
 // emulator removes one line per call, so it is called until none is left.
-func (h *Host) RemoveResponseHeader(name string) error {
+func (h *Host) RemoveResponseHeader(name string) {
 	for {
 		lines, err := proxywasm.GetHttpResponseHeaders()
-		if err != nil {
-			return sdkError(err)
+		if err != nil || !slices.ContainsFunc(lines, func(l [2]string) bool { return strings.EqualFold(l[0], name) }) {
+			return
 		}
-		if !slices.ContainsFunc(lines, func(l [2]string) bool { return strings.EqualFold(l[0], name) }) {
-			return nil
-		}
-		if err := proxywasm.RemoveHttpResponseHeader(name); err != nil {
-			return sdkError(err)
+		if proxywasm.RemoveHttpResponseHeader(name) != nil {
+			return
 		}
 	}
 }
@@ -121,6 +122,17 @@ func (h *Host) SendLocalReply(status uint32, details string, headers []HeaderPai
 		h.lines = append(h.lines, [2]string{p.Name, p.Value})
 	}
 	return sdkError(proxywasm.SendHttpResponse(status, h.lines, nil, -1))
+}
+
+// SendReply is SendLocalReply with the lines of rh, value being the last
+// line's value when it varies.
+func (h *Host) SendReply(status uint32, details string, rh *ReplyHeaders, value string) error {
+	lines := append(h.pairs[:0], rh.lines...)
+	if rh.slot >= 0 {
+		lines[len(lines)-1].Value = value
+	}
+	h.pairs = lines
+	return h.SendLocalReply(status, details, lines)
 }
 
 func (h *Host) Log(level LogLevel, msg string) {

@@ -46,7 +46,7 @@ func (h *Host) PluginConfig() ([]byte, error) {
 	return append([]byte(nil), b...), err
 }
 
-func (h *Host) headers(mapType uint32) ([]HeaderPair, error) {
+func (h *Host) headers(mapType uint32, f *LineFilter) ([]HeaderPair, error) {
 	if err := statusError(proxyGetHeaderMapPairs(mapType, &outPtr, &outSize)); err != nil {
 		return nil, err
 	}
@@ -54,11 +54,11 @@ func (h *Host) headers(mapType uint32) ([]HeaderPair, error) {
 	if err != nil {
 		return nil, err
 	}
-	h.pairs, err = decodeHeaderMap(b, h.pairs)
+	h.pairs, err = decodeHeaderMap(b, h.pairs, f)
 	return h.pairs, err
 }
 
-// header is small enough to be inlined into callers (issue 14: one wasm call
+// header is small enough to be inlined into callers (one wasm call
 // less per lookup); the rare error path calls out.
 func (h *Host) header(mapType uint32, name string) (string, bool, error) {
 	switch proxyGetHeaderMapValue(mapType, stringPtr(name), uint32(len(name)), &outPtr, &outSize) {
@@ -84,20 +84,27 @@ func (h *Host) ResponseHeader(name string) (string, bool, error) {
 	return h.header(mapResponseHeaders, name)
 }
 
-func (h *Host) RequestHeaders() ([]HeaderPair, error) { return h.headers(mapRequestHeaders) }
-
-func (h *Host) ResponseHeaders() ([]HeaderPair, error) { return h.headers(mapResponseHeaders) }
-
-func (h *Host) AddResponseHeader(name, value string) error {
-	return statusError(proxyAddHeaderMapValue(mapResponseHeaders, stringPtr(name), uint32(len(name)), stringPtr(value), uint32(len(value))))
+func (h *Host) RequestHeaders(f *LineFilter) ([]HeaderPair, error) {
+	return h.headers(mapRequestHeaders, f)
 }
 
-func (h *Host) ReplaceResponseHeader(name, value string) error {
-	return statusError(proxyReplaceHeaderMapValue(mapResponseHeaders, stringPtr(name), uint32(len(name)), stringPtr(value), uint32(len(value))))
+func (h *Host) ResponseHeaders(f *LineFilter) ([]HeaderPair, error) {
+	return h.headers(mapResponseHeaders, f)
 }
 
-func (h *Host) RemoveResponseHeader(name string) error {
-	return statusError(proxyRemoveHeaderMapValue(mapResponseHeaders, stringPtr(name), uint32(len(name))))
+// The response header writes ignore the host's status, like Count: they are
+// small enough to be inlined into the filter's response path.
+
+func (h *Host) AddResponseHeader(name, value string) {
+	proxyAddHeaderMapValue(mapResponseHeaders, stringPtr(name), uint32(len(name)), stringPtr(value), uint32(len(value)))
+}
+
+func (h *Host) ReplaceResponseHeader(name, value string) {
+	proxyReplaceHeaderMapValue(mapResponseHeaders, stringPtr(name), uint32(len(name)), stringPtr(value), uint32(len(value)))
+}
+
+func (h *Host) RemoveResponseHeader(name string) {
+	proxyRemoveHeaderMapValue(mapResponseHeaders, stringPtr(name), uint32(len(name)))
 }
 
 func (h *Host) SendLocalReply(status uint32, details string, headers []HeaderPair) error {
@@ -128,4 +135,28 @@ func (h *Host) Count(id uint32) { proxyIncrementMetric(id, 1) }
 
 func (h *Host) IncrementCounter(id uint32, delta int64) error {
 	return statusError(proxyIncrementMetric(id, delta))
+}
+
+// SendReply is SendLocalReply with lines encoded at configure time, value
+// being the last line's value when it varies (ReplyHeaders.encode, written
+// out here: one call less per reply; wasm is little-endian, so the length is
+// stored as one integer).
+func (h *Host) SendReply(status uint32, details string, rh *ReplyHeaders, value string) error {
+	b := rh.wire
+	if rh.slot >= 0 {
+		n := len(rh.wire) + len(value) + 1
+		if n > cap(rh.wire) {
+			rh.grow(n)
+		}
+		b = rh.wire[:n]
+		*(*uint32)(unsafe.Pointer(&b[rh.slot])) = uint32(len(value))
+		copy(b[len(rh.wire):], value)
+		b[n-1] = 0
+	}
+	st := proxySendLocalResponse(status, stringPtr(details), uint32(len(details)), nil, 0,
+		unsafe.Pointer(unsafe.SliceData(b)), uint32(len(b)), grpcStatusNone)
+	if st != statusOK {
+		return statusError(st)
+	}
+	return nil
 }

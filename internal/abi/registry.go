@@ -8,37 +8,54 @@ import "github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
 //
 // A stream's HttpContext is made lazily, at its first header callback:
 // proxy_on_context_create only records the stream's root, which cannot panic
-// and so needs no deferred recovery (issue 14).
+// and so needs no deferred recovery.
+//
+// The registry is the only owner of stream-context reuse: a finished context
+// that implements Reusable goes to a free list at delete, and the next stream
+// of the same root takes it (after Reset) instead of calling NewHttpContext.
 type registry struct {
 	vm      types.VMContext
 	roots   map[uint32]types.PluginContext
 	root    types.PluginContext // the most recent root, so most streams skip the map
 	rootID  uint32
-	reuse   bool // root implements ReusesStreamContexts
 	streams streamTable
-	// free holds finished contexts of root when it reuses them: handing one
-	// to the next stream costs no call (no NewHttpContext, no OnHttpStreamDone).
-	free  [maxFreeContexts]types.HttpContext
+	// free holds finished Reusable contexts of root: handing one to the next
+	// stream costs one call (Reset), not NewHttpContext and OnHttpStreamDone.
+	free  [maxFreeContexts]freeContext
 	nfree int
 }
 
-// ReusesStreamContexts is implemented by a plugin context whose stream
-// contexts reset themselves at their first header callback. Such contexts
-// are handed from a finished stream to the next one without
-// OnHttpStreamDone and NewHttpContext (two wasm calls per stream, issue 14).
-type ReusesStreamContexts interface {
-	ReusesStreamContexts()
+// Reusable is implemented by a stream context that can serve another stream
+// after its own has ended. Such a context is not told OnHttpStreamDone when
+// its stream ends; it waits for the next stream of its plugin context, which
+// calls Reset first, inside that stream's first header callback (so a panic
+// in Reset fails that stream like any other). Reset must leave the context as
+// NewHttpContext makes it. A plugin whose contexts do not implement it gets
+// the SDK's contract: NewHttpContext per stream, OnHttpStreamDone at its end.
+type Reusable interface {
+	types.HttpContext
+	Reset()
 }
 
-// maxFreeContexts bounds the finished contexts kept for reuse.
-const maxFreeContexts = 64
+// freeContext is a finished Reusable context, kept with its HttpContext view
+// so that reusing it costs no interface conversion (a runtime call).
+type freeContext struct {
+	ctx   types.HttpContext
+	reset Reusable
+}
+
+// maxFreeContexts bounds the finished contexts kept for reuse, so a burst of
+// concurrent streams does not pin their memory forever.
+const maxFreeContexts = 1024
 
 // streamEntry is one HTTP stream. A failed entry marks a stream whose
 // callback panicked: it is kept until proxy_on_delete so that its later
 // callbacks fail it too instead of letting the request through untouched.
 type streamEntry struct {
-	ctx    types.HttpContext // nil until the first header callback
-	root   uint32
+	ctx   types.HttpContext // nil until the first header callback
+	reset Reusable          // ctx when it implements Reusable, else nil
+	root  uint32
+	// failed: a callback panicked; the context is never reused.
 	failed bool
 }
 
@@ -47,11 +64,11 @@ func newRegistry(vm types.VMContext) *registry {
 }
 
 // createRoot handles proxy_on_context_create for a plugin (root) context.
+// Finished contexts of the previous root are not reused by the new one.
 func (r *registry) createRoot(id uint32) {
 	p := r.vm.NewPluginContext(id)
 	r.roots[id] = p
-	_, reuse := p.(ReusesStreamContexts)
-	r.root, r.rootID, r.reuse = p, id, reuse
+	r.root, r.rootID = p, id
 	clear(r.free[:])
 	r.nfree = 0
 }
@@ -73,11 +90,13 @@ func (r *registry) create(id, parent uint32) {
 	r.createStream(id, parent)
 }
 
-// context returns e's HttpContext, making it on first use; nil for a failed
-// stream or one whose root is unknown or makes no HTTP contexts.
+// context returns e's HttpContext, making it on first use (from the free
+// list when it can); nil for a failed stream or one whose root is unknown or
+// makes no HTTP contexts.
 func (r *registry) context(id uint32, e *streamEntry) types.HttpContext {
-	if e.ctx == nil && r.canReuse(e) && r.nfree > 0 {
-		e.ctx = r.pop()
+	if e.ctx == nil && r.nfree > 0 && r.canReuse(e) {
+		r.pop(e)
+		e.reset.Reset()
 	}
 	if e.ctx != nil || e.failed {
 		return e.ctx
@@ -88,31 +107,37 @@ func (r *registry) context(id uint32, e *streamEntry) types.HttpContext {
 	}
 	if root != nil {
 		e.ctx = root.NewHttpContext(id)
+		e.reset, _ = e.ctx.(Reusable)
 		yieldToGC()
 	}
 	return e.ctx
 }
 
-// canReuse reports whether e's stream may take, or give back, a context of
-// the free list. Inlined into the exports, like pop and push.
+// canReuse reports whether e's stream may take a context of the free list:
+// only streams of the current root do. Inlined into the exports, like pop.
 func (r *registry) canReuse(e *streamEntry) bool {
-	return r.reuse && !e.failed && e.root == r.rootID
+	return !e.failed && e.root == r.rootID
 }
 
-// pop takes a context from the free list (nfree > 0).
-func (r *registry) pop() types.HttpContext {
+// pop gives e the most recently finished context (nfree > 0); the caller
+// then calls its Reset (apart, so that pop is inlined). The slot keeps its
+// copy until a push overwrites it or the root changes: clearing it would
+// cost every stream four stores with write-barrier checks, and the context
+// it points to is the one in use.
+func (r *registry) pop(e *streamEntry) {
 	r.nfree--
-	c := r.free[r.nfree]
-	r.free[r.nfree] = nil
-	return c
+	f := &r.free[r.nfree]
+	e.ctx, e.reset = f.ctx, f.reset
 }
 
-// push keeps c for reuse and reports whether there was room. It cannot panic.
-func (r *registry) push(c types.HttpContext) bool {
-	if uint(r.nfree) >= uint(len(r.free)) {
+// release keeps e's context for reuse when it is Reusable, belongs to the
+// current root, and the free list has room; it reports whether it did. It
+// cannot panic, so proxy_on_delete needs no deferred recovery for it.
+func (r *registry) release(e *streamEntry) bool {
+	if e.reset == nil || !r.canReuse(e) || uint(r.nfree) >= uint(len(r.free)) {
 		return false
 	}
-	r.free[r.nfree] = c
+	r.free[r.nfree] = freeContext{e.ctx, e.reset}
 	r.nfree++
 	return true
 }

@@ -86,3 +86,99 @@ func TestRegistryUnknownIDsAndRoots(t *testing.T) {
 	var nilReg *registry
 	nilReg.drop(1) // the panic path must not panic again before SetVMContext
 }
+
+type reusableStream struct {
+	fakeStream
+	resets int
+}
+
+func (s *reusableStream) Reset() { s.resets++ }
+
+type reusableRoot struct {
+	types.DefaultPluginContext
+	vm *fakeVM
+}
+
+func (r *reusableRoot) NewHttpContext(uint32) types.HttpContext {
+	r.vm.made++
+	return &reusableStream{fakeStream: fakeStream{vm: r.vm}}
+}
+
+type reusableVM struct{ fakeVM }
+
+func (v *reusableVM) NewPluginContext(uint32) types.PluginContext {
+	return &reusableRoot{vm: &v.fakeVM}
+}
+
+// deleteStream is what proxy_on_delete does.
+func deleteStream(r *registry, id uint32) {
+	if e := r.streams.get(id); e != nil && (e.ctx == nil || r.release(e)) {
+		r.streams.remove(id)
+		return
+	}
+	r.remove(id)
+}
+
+// The registry alone reuses stream contexts: a Reusable context is made once,
+// reset before each later stream and never told OnHttpStreamDone; a context
+// of an older root, or of a stream that panicked, is not reused.
+func TestRegistryReusesContexts(t *testing.T) {
+	vm := &reusableVM{}
+	r := newRegistry(vm)
+	r.create(1, 0)
+	var first types.HttpContext
+	for id := uint32(2); id < 100; id++ {
+		r.create(id, 1)
+		ctx := r.stream(id)
+		if first == nil {
+			first = ctx
+		}
+		if ctx != first {
+			t.Fatalf("stream %d got a new context", id)
+		}
+		deleteStream(r, id)
+	}
+	if s := first.(*reusableStream); vm.made != 1 || s.resets != 97 || vm.done != 0 {
+		t.Fatalf("made %d, reset %d, done %d; want 1, 97, 0", vm.made, s.resets, vm.done)
+	}
+
+	r.create(200, 1)
+	r.stream(200)
+	r.drop(200) // a callback panicked: the context is not trusted again
+	deleteStream(r, 200)
+	r.create(201, 1)
+	if r.stream(201) == first || r.stream(201) == nil {
+		t.Fatal("a context whose stream panicked was reused")
+	}
+	deleteStream(r, 201)
+
+	r.create(300, 0) // a new configuration: a new root
+	r.create(301, 1) // a stream of the old root, still running
+	old := r.stream(301)
+	deleteStream(r, 301)
+	r.create(302, 300)
+	if ctx := r.stream(302); ctx == old || ctx == first {
+		t.Fatal("a context of the old root served the new one")
+	}
+	if vm.done != 1 { // the old root's context ended the SDK's way
+		t.Fatalf("done %d, want 1", vm.done)
+	}
+}
+
+// A burst of concurrent streams leaves at most maxFreeContexts behind.
+func TestRegistryFreeListIsBounded(t *testing.T) {
+	vm := &reusableVM{}
+	r := newRegistry(vm)
+	r.create(1, 0)
+	const n = maxFreeContexts + 10
+	for id := uint32(2); id < 2+n; id++ {
+		r.create(id, 1)
+		r.stream(id)
+	}
+	for id := uint32(2); id < 2+n; id++ {
+		deleteStream(r, id)
+	}
+	if r.nfree != maxFreeContexts || vm.done != 10 || r.streams.len() != 0 {
+		t.Fatalf("free %d, done %d, live %d; want %d, 10, 0", r.nfree, vm.done, r.streams.len(), maxFreeContexts)
+	}
+}

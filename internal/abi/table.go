@@ -7,7 +7,7 @@ package abi
 // long request, a WebSocket) goes to an overflow map. get, reserve and remove
 // are small enough to be inlined into the exports, and the fixed array makes
 // their fast path free of bounds checks, so they cannot panic: an export that
-// finds nothing to do needs no deferred recovery (issue 14: each Go call in
+// finds nothing to do needs no deferred recovery (each Go call in
 // the guest costs; a Go map cost several hundred ns per insert and delete).
 type streamTable struct {
 	direct   [directSlots]slot
@@ -72,10 +72,13 @@ func (t *streamTable) put(id uint32, e streamEntry) {
 	t.n++
 }
 
-// remove deletes id; absent ids are ignored.
+// remove deletes id; absent ids are ignored. A direct slot is freed by its
+// id alone: the entry stays until the next stream of that slot overwrites it
+// (within directSlots streams), which spares every stream the clearing of
+// two interfaces.
 func (t *streamTable) remove(id uint32) {
 	if s := &t.direct[id%directSlots]; s.id == id && id != 0 {
-		*s = slot{}
+		s.id = 0
 		t.n--
 		return
 	}

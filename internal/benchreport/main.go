@@ -1,8 +1,10 @@
 // Command benchreport turns the raw output of `make bench` (wazero and V8)
-// into a report: medians per benchmark, each plugin beside its floor and the
-// empty plugin, wasm calls per stream, the targets of design.md marked met or
-// missed, and benchstat's summary. The hand-written analysis between
-// <!-- notes:start --> and <!-- notes:end --> is taken from -notes.
+// into a report: one table per engine (each case through cors-wasm, its floor
+// and the empty plugin, the ratio, the wasm calls and the goals met), the
+// method as it was run (runs, time per run, each engine's host and what one
+// host call costs there), then the figures behind them. The hand-written
+// analysis between <!-- notes:start --> and <!-- notes:end --> is taken from
+// -notes; benchstat's raw summary stays in its own file.
 // `make bench` writes build/BENCHMARKS.md; only `make benchmarks-md` writes
 // the tracked BENCHMARKS.md.
 //
@@ -22,9 +24,11 @@ import (
 
 // results holds every sample: name -> unit -> values.
 type results struct {
-	samples map[string]map[string][]float64
-	env     []string // goos, goarch, cpu lines
-	count   int
+	samples   map[string]map[string][]float64
+	env       []string // goos, goarch, cpu lines
+	v8Notes   []string // the V8 run's "# v8bench:" lines
+	benchtime string   // from make bench's "# bench: benchtime T" line
+	count     int
 }
 
 func parse(r io.Reader) (*results, error) {
@@ -38,6 +42,12 @@ func parse(r io.Reader) (*results, error) {
 				res.env = append(res.env, line)
 			}
 		}
+		if t, ok := strings.CutPrefix(line, "# bench: benchtime "); ok {
+			res.benchtime = strings.TrimSpace(t)
+		}
+		if strings.HasPrefix(line, "# v8bench:") && !contains(res.v8Notes, line) {
+			res.v8Notes = append(res.v8Notes, line)
+		}
 		f := strings.Fields(line)
 		if len(f) < 4 || !strings.HasPrefix(f[0], "Benchmark") {
 			continue
@@ -45,6 +55,9 @@ func parse(r io.Reader) (*results, error) {
 		name := f[0]
 		if i := strings.LastIndex(name, "-"); i > 0 {
 			name = name[:i] // drop the GOMAXPROCS suffix
+		}
+		if i := strings.LastIndex(name, "#"); i > 0 {
+			name = name[:i] // a later round of the same benchmark (BenchmarkStream's BENCH_ROUNDS)
 		}
 		name = streamName(name)
 		m := res.samples[name]
@@ -94,23 +107,28 @@ func contains(list []string, s string) bool {
 
 // median returns the median of name's unit, and whether it was measured.
 func (r *results) median(name, unit string) (float64, bool) {
-	v := append([]float64(nil), r.samples[name][unit]...)
+	v := r.samples[name][unit]
 	if len(v) == 0 {
 		return 0, false
 	}
+	return medianOf(v), true
+}
+
+// medianOf is the median of v (not empty), which it leaves as it is.
+func medianOf(v []float64) float64 {
+	v = append([]float64(nil), v...)
 	sort.Float64s(v)
 	if len(v)%2 == 1 {
-		return v[len(v)/2], true
+		return v[len(v)/2]
 	}
-	return (v[len(v)/2-1] + v[len(v)/2]) / 2, true
+	return (v[len(v)/2-1] + v[len(v)/2]) / 2
 }
 
 func main() {
 	in := flag.String("in", "build/bench-all.txt", "raw `go test -bench` output (bench/v8bench.mjs prints the same format)")
-	stat := flag.String("benchstat", "build/benchstat.txt", "benchstat's summary of the same file")
+	stat := flag.String("benchstat", "build/benchstat.txt", "benchstat's summary of the same file (named in the report, not copied)")
 	out := flag.String("out", "build/BENCHMARKS.md", "report to write")
 	notesFrom := flag.String("notes", "BENCHMARKS.md", "file whose hand-written analysis the report keeps")
-	cmd := flag.String("cmd", "make bench", "the command that produced the figures")
 	flag.Parse()
 	f, err := os.Open(*in)
 	if err != nil {
@@ -124,17 +142,17 @@ func main() {
 	if len(res.samples) == 0 {
 		fail(fmt.Errorf("%s holds no benchmark results", *in))
 	}
-	statText, err := os.ReadFile(*stat)
-	if err != nil {
-		fail(err)
-	}
 	notes := defaultNotes
 	if old, err := os.ReadFile(*notesFrom); err == nil {
 		if n, ok := between(string(old), notesStart, notesEnd); ok {
 			notes = n
 		}
 	}
-	report := render(res, *cmd, string(statText), notes)
+	benchtime := res.benchtime
+	if benchtime == "" {
+		benchtime = "go test's default"
+	}
+	report := render(res, method{benchtime: benchtime, v8Notes: res.v8Notes}, *stat, notes)
 	if err := os.WriteFile(*out, []byte(report), 0o644); err != nil {
 		fail(err)
 	}

@@ -69,3 +69,15 @@ func TestStreamName(t *testing.T) {
 		}
 	}
 }
+
+// Later rounds of BenchmarkStream (BENCH_ROUNDS) are the same benchmark.
+func TestParseRounds(t *testing.T) {
+	r, err := parse(strings.NewReader("BenchmarkStream/NoOrigin/cors-2 1 300 ns/op\n" +
+		"BenchmarkStream/NoOrigin/cors#01-2 1 100 ns/op\nBenchmarkStream/NoOrigin/cors#02-2 1 200 ns/op\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := r.median("BenchmarkWasmStream/NoOrigin", "ns/op"); !ok || v != 200 || r.count != 3 {
+		t.Fatalf("median %v (%v) of %d runs, want 200 of 3", v, ok, r.count)
+	}
+}

@@ -58,7 +58,7 @@ type stream struct {
 }
 
 func (s *stream) OnHttpRequestHeaders(int, bool) types.Action {
-	pairs, err := s.plugin.host.RequestHeaders()
+	pairs, err := s.plugin.host.RequestHeaders(nil)
 	if err != nil {
 		return types.ActionContinue
 	}
