@@ -1,7 +1,7 @@
 package policy
 
 import (
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -116,7 +116,7 @@ func foreignHosts(domain, site string, free []string) []foreignHost {
 		}
 		return strings.Count(f.host, ".")
 	}
-	sort.SliceStable(out, func(a, b int) bool { return rank(out[a]) < rank(out[b]) })
+	slices.SortStableFunc(out, func(a, b foreignHost) int { return rank(a) - rank(b) })
 	return out
 }
 

@@ -1,7 +1,6 @@
 package abi
 
 import (
-	"encoding/binary"
 	"unsafe"
 )
 
@@ -74,7 +73,7 @@ func decodeHeaderMap(buf []byte, dst []HeaderPair, f *LineFilter) ([]HeaderPair,
 	if len(buf) < 4 {
 		return dst, ErrMalformedHeaders
 	}
-	n := uint64(binary.LittleEndian.Uint32(buf))
+	n := uint64(le32(buf))
 	size := uint64(len(buf))
 	data := 4 + 8*n // where the names and values start
 	if data > size {
@@ -91,7 +90,7 @@ func decodeHeaderMap(buf []byte, dst []HeaderPair, f *LineFilter) ([]HeaderPair,
 	k := uintptr(0)
 	for i := uint64(0); i < n; i++ {
 		// Both lengths in one load: 4+8*i+8 <= data <= size.
-		lens := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(base, 4+8*i))[:])
+		lens := le64((*[8]byte)(unsafe.Add(base, 4+8*i))[:])
 		klen, vlen := lens&0xffffffff, lens>>32
 		next := data + klen + 1 + vlen + 1
 		if next > size {
@@ -113,10 +112,10 @@ func decodeHeaderMap(buf []byte, dst []HeaderPair, f *LineFilter) ([]HeaderPair,
 // encodeHeaderMap appends the wire form of pairs to dst[:0].
 func encodeHeaderMap(dst []byte, pairs []HeaderPair) []byte {
 	dst = dst[:0]
-	dst = binary.LittleEndian.AppendUint32(dst, uint32(len(pairs)))
+	dst = appendLE32(dst, uint32(len(pairs)))
 	for _, p := range pairs {
-		dst = binary.LittleEndian.AppendUint32(dst, uint32(len(p.Name)))
-		dst = binary.LittleEndian.AppendUint32(dst, uint32(len(p.Value)))
+		dst = appendLE32(dst, uint32(len(p.Name)))
+		dst = appendLE32(dst, uint32(len(p.Value)))
 	}
 	n := len(dst)
 	for _, p := range pairs {

@@ -1,7 +1,5 @@
 package abi
 
-import "encoding/binary"
-
 // ReplyHeaders are a local reply's header lines encoded once, at configure
 // time, except for the value of the last line when it varies from reply to
 // reply (an echoed Origin): sending such a reply then copies that one value
@@ -28,7 +26,7 @@ func NewReplyHeaders(lines []HeaderPair, lastVaries bool) *ReplyHeaders {
 		last := len(lines) - 1
 		rh.slot = 8 + 8*last
 		wire = wire[:len(wire)-len(lines[last].Value)-1]
-		binary.LittleEndian.PutUint32(wire[rh.slot:], 0)
+		putLE32(wire[rh.slot:], 0)
 	}
 	rh.wire = append(make([]byte, 0, len(wire)+replyValueRoom), wire...)
 	return rh
@@ -51,7 +49,7 @@ func (rh *ReplyHeaders) encode(value string) []byte {
 		rh.grow(n)
 	}
 	b := rh.wire[:n]
-	binary.LittleEndian.PutUint32(b[rh.slot:], uint32(len(value)))
+	putLE32(b[rh.slot:], uint32(len(value)))
 	copy(b[len(rh.wire):], value)
 	b[n-1] = 0
 	return b
