@@ -189,7 +189,7 @@ func (s *stream) OnHttpResponseHeaders(int, bool) types.Action {
 	}
 	for _, f := range d.Fields() {
 		// After stripping, adding is enough; otherwise replace, so the
-		// response carries one line per header (invariant 3).
+		// response carries one line per header (invariant I3, docs/rules.md).
 		if d.StripUpstream {
 			h.AddResponseHeader(f.Name, f.Value)
 		} else {

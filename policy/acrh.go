@@ -199,7 +199,7 @@ func (p *compiledPolicy) checkHeaderName(lower []byte) Detail {
 		}
 		for _, c := range lower {
 			if c == '*' {
-				return DetailHeaderNotAllowed // never echo a "*": it would read as a wildcard (invariant 4)
+				return DetailHeaderNotAllowed // never echo a "*": it would read as a wildcard (invariant I4, docs/rules.md)
 			}
 		}
 		return DetailNone

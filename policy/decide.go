@@ -148,7 +148,7 @@ func (s *Set) preflight(p *compiledPolicy, r *Request, d *Decision) {
 		d.Counter = CounterPreflightRejectedOrigin + Counter(d.Reason-ReasonOrigin)
 		if p.rejectPreflight {
 			// A failed preflight carries no Access-Control-Allow-* header at all
-			// (invariant 6), only what caches and developers need.
+			// (invariant I6, docs/rules.md), only what caches and developers need.
 			d.Reply, d.Status = true, 403
 			if !s.setShape(d, p.shapes.preflightNo, "") {
 				p.refusedPreflightFields(d)
@@ -208,7 +208,7 @@ func (p *compiledPolicy) allowedPreflightFields(d *Decision, origin, acam, acah 
 
 // refusedPreflightFields writes the lines of a rejected preflight's reply: a
 // failed preflight carries no Access-Control-Allow-* header at all
-// (invariant 6), only what caches need (x-cors-reason comes after).
+// (invariant I6, docs/rules.md), only what caches need (x-cors-reason comes after).
 func (p *compiledPolicy) refusedPreflightFields(d *Decision) { d.add(hVary, p.preflightVary) }
 
 // refusedActualFields writes the lines of the local reply to an actual
@@ -283,7 +283,7 @@ func checkMethod(p *compiledPolicy, m string) Detail {
 	if p.anyMethod {
 		if hasByte(m, '*') {
 			// Echoed, a "*" would read as a wildcard (and with credentials
-			// break invariant 4); no real method has one.
+			// break invariant I4 of docs/rules.md); no real method has one.
 			return DetailMethodNotAllowed
 		}
 		return DetailNone

@@ -23,7 +23,7 @@ func recipe(makefile, target string) ([]string, bool) {
 	return lines, in
 }
 
-// Issue 11 point 7: `make bench` writes its results under build/ and never
+// `make bench` writes its results under build/ and never
 // the tracked BENCHMARKS.md; only `make benchmarks-md` does.
 func TestMakeBenchLeavesBenchmarksMd(t *testing.T) {
 	b, err := os.ReadFile("../../Makefile")
