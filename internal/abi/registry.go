@@ -71,6 +71,7 @@ func (r *registry) createRoot(id uint32) {
 	r.root, r.rootID = p, id
 	clear(r.free[:])
 	r.nfree = 0
+	r.streams.dropStale()
 }
 
 // createStream records a stream of root parent (proxy_on_context_create).

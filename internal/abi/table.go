@@ -96,3 +96,15 @@ func (t *streamTable) removeOverflow(id uint32) {
 
 // len is the number of live entries.
 func (t *streamTable) len() int { return t.n }
+
+// dropStale clears the entries that remove left behind in freed direct slots.
+// They point at stream contexts, and through them at the plugin context and
+// compiled configuration they were made for: after a reconfiguration that
+// would keep up to directSlots old configurations alive. Configure time only.
+func (t *streamTable) dropStale() {
+	for i := range t.direct {
+		if t.direct[i].id == 0 {
+			t.direct[i] = slot{}
+		}
+	}
+}
