@@ -129,21 +129,17 @@ func proxyGetHeaderMapValue(ctx context.Context, _ api.Module, stack []uint64) {
 }
 
 func proxyAddHeaderMapValue(ctx context.Context, _ api.Module, stack []uint64) {
-	vm := enter(ctx, "proxy_add_header_map_value")
-	h, in, st := vm.writableMap(stack[0])
-	key, ok1 := vm.key(stack[1], stack[2])
-	value, ok2 := vm.readString(stack[3], stack[4])
-	if st == statusOK && (!ok1 || !ok2) {
-		st = statusInvalidMemory
-	}
-	if st == statusOK {
-		h.add(in, strings.Clone(key), value) // Context::addHeaderMapValue -> addCopy
-	}
-	stack[0] = st
+	writeHeaderMapValue(ctx, "proxy_add_header_map_value", stack, (*headerMap).add) // Context::addHeaderMapValue -> addCopy
 }
 
 func proxyReplaceHeaderMapValue(ctx context.Context, _ api.Module, stack []uint64) {
-	vm := enter(ctx, "proxy_replace_header_map_value")
+	writeHeaderMapValue(ctx, "proxy_replace_header_map_value", stack, (*headerMap).replace) // Context::replaceHeaderMapValue -> setCopy
+}
+
+// writeHeaderMapValue is add and replace: (map, key, key length, value,
+// value length) -> status; the key is copied, as Envoy copies it.
+func writeHeaderMapValue(ctx context.Context, name string, stack []uint64, write func(*headerMap, inlineSet, string, string)) {
+	vm := enter(ctx, name)
 	h, in, st := vm.writableMap(stack[0])
 	key, ok1 := vm.key(stack[1], stack[2])
 	value, ok2 := vm.readString(stack[3], stack[4])
@@ -151,7 +147,7 @@ func proxyReplaceHeaderMapValue(ctx context.Context, _ api.Module, stack []uint6
 		st = statusInvalidMemory
 	}
 	if st == statusOK {
-		h.replace(in, strings.Clone(key), value) // Context::replaceHeaderMapValue -> setCopy
+		write(h, in, strings.Clone(key), value)
 	}
 	stack[0] = st
 }
