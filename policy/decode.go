@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/cors-wasm/cors-wasm/policy/internal/strictjson"
 )
 
 // ParseConfig decodes the plugin configuration strictly: unknown keys, wrong
@@ -20,26 +22,20 @@ func ParseConfig(data []byte) (*Config, error) {
 // parseConfig returns what it could decode, even with errors (nil only when
 // the JSON itself is unreadable), so Load can validate the rest too.
 func parseConfig(data []byte) (*Config, Errors) {
-	root, err := decodeJSON(data)
+	root, err := strictjson.Decode(data)
 	if err != nil {
-		var errs Errors
-		if e, ok := err.(Errors); ok {
-			errs = e
-		} else {
-			errs = Errors{rootLoc.at(BadSyntax, err.Error())}
-		}
-		return nil, errs
+		return nil, Errors{decodeError(err)}
 	}
 	m := &mapper{}
 	cfg := &Config{}
-	m.object(&root, rootLoc, func(key string, v *jsonValue, path loc) bool {
+	m.object(&root, rootLoc, func(key string, v *strictjson.Value, path loc) bool {
 		switch key {
 		case "policies":
-			m.array(v, path, func(e *jsonValue, epath loc) {
+			m.array(v, path, func(e *strictjson.Value, epath loc) {
 				cfg.Policies = append(cfg.Policies, PolicyConfig{})
 				m.policy(e, epath, &cfg.Policies[len(cfg.Policies)-1])
 			})
-			if cfg.Policies == nil && v.Kind == jsonArray {
+			if cfg.Policies == nil && v.Kind == strictjson.Array {
 				cfg.Policies = []PolicyConfig{}
 			}
 		case "debug_headers":
@@ -49,10 +45,33 @@ func parseConfig(data []byte) (*Config, Errors) {
 		}
 		return true
 	})
-	if _, ok := member(&root, "policies"); !ok && root.Kind == jsonObject {
+	if _, ok := root.Lookup("policies"); !ok && root.Kind == strictjson.Object {
 		m.fail(jsonPathKey(rootLoc, "policies"), Missing, "missing: the configuration needs a \"policies\" list")
 	}
 	return cfg, m.errs
+}
+
+// decodeError is the Error for what the JSON decoder refused, located by
+// the keys and indexes of its path.
+func decodeError(e *strictjson.Error) *Error {
+	l := rootLoc
+	for _, s := range e.Path {
+		if s.IsIndex {
+			l = jsonPathIndex(l, s.Index)
+		} else {
+			l = jsonPathKey(l, s.Key)
+		}
+	}
+	kind := BadSyntax
+	switch e.Problem {
+	case strictjson.Limit:
+		kind = OverLimit
+	case strictjson.Duplicate:
+		kind = Duplicate
+	}
+	err := l.at(kind, e.Reason)
+	err.Offset = e.Offset
+	return err
 }
 
 // policyKeys are the keys of a policy object, for "did you mean" hints.
@@ -63,14 +82,14 @@ var policyKeys = []string{
 	"dangerously_allow_null_origin", "dangerously_allow_insecure_origins", "no_cors",
 }
 
-func (m *mapper) policy(v *jsonValue, path loc, p *PolicyConfig) {
-	m.object(v, path, func(key string, v *jsonValue, path loc) bool {
+func (m *mapper) policy(v *strictjson.Value, path loc, p *PolicyConfig) {
+	m.object(v, path, func(key string, v *strictjson.Value, path loc) bool {
 		switch key {
 		case "name":
 			m.string(v, path, &p.Name)
 		case "match":
 			p.Match = &MatchConfig{}
-			m.object(v, path, func(key string, v *jsonValue, path loc) bool {
+			m.object(v, path, func(key string, v *strictjson.Value, path loc) bool {
 				switch key {
 				case "hosts":
 					m.strings(v, path, &p.Match.Hosts)
@@ -131,7 +150,7 @@ func (m *mapper) fail(path loc, k ErrorKind, reason string) {
 	m.errs = append(m.errs, path.at(k, reason))
 }
 
-func (m *mapper) expect(v *jsonValue, path loc, kind jsonKind) bool {
+func (m *mapper) expect(v *strictjson.Value, path loc, kind strictjson.Kind) bool {
 	if v.Kind == kind {
 		return true
 	}
@@ -139,19 +158,19 @@ func (m *mapper) expect(v *jsonValue, path loc, kind jsonKind) bool {
 	return false
 }
 
-func article(k jsonKind) string {
-	if k == jsonNull {
+func article(k strictjson.Kind) string {
+	if k == strictjson.Null {
 		return "null"
 	}
-	if k == jsonArray || k == jsonObject {
+	if k == strictjson.Array || k == strictjson.Object {
 		return "an " + k.String()
 	}
 	return "a " + k.String()
 }
 
 // object calls field for every member; field returns false for an unknown key.
-func (m *mapper) object(v *jsonValue, path loc, field func(key string, v *jsonValue, path loc) bool) {
-	if !m.expect(v, path, jsonObject) {
+func (m *mapper) object(v *strictjson.Value, path loc, field func(key string, v *strictjson.Value, path loc) bool) {
+	if !m.expect(v, path, strictjson.Object) {
 		return
 	}
 	known := knownKeys(path)
@@ -207,8 +226,8 @@ func misplaced(key string, path loc) string {
 	return ""
 }
 
-func (m *mapper) array(v *jsonValue, path loc, elem func(e *jsonValue, path loc)) {
-	if !m.expect(v, path, jsonArray) {
+func (m *mapper) array(v *strictjson.Value, path loc, elem func(e *strictjson.Value, path loc)) {
+	if !m.expect(v, path, strictjson.Array) {
 		return
 	}
 	for i := range v.Elems {
@@ -216,27 +235,27 @@ func (m *mapper) array(v *jsonValue, path loc, elem func(e *jsonValue, path loc)
 	}
 }
 
-func (m *mapper) string(v *jsonValue, path loc, dst *string) {
-	if m.expect(v, path, jsonString) {
+func (m *mapper) string(v *strictjson.Value, path loc, dst *string) {
+	if m.expect(v, path, strictjson.String) {
 		*dst = v.Str
 	}
 }
 
-func (m *mapper) strings(v *jsonValue, path loc, dst *[]string) {
-	if !m.expect(v, path, jsonArray) {
+func (m *mapper) strings(v *strictjson.Value, path loc, dst *[]string) {
+	if !m.expect(v, path, strictjson.Array) {
 		return
 	}
 	out := make([]string, 0, len(v.Elems))
 	for i := range v.Elems {
-		if m.expect(&v.Elems[i], jsonPathIndex(path, i), jsonString) {
+		if m.expect(&v.Elems[i], jsonPathIndex(path, i), strictjson.String) {
 			out = append(out, v.Elems[i].Str)
 		}
 	}
 	*dst = out
 }
 
-func (m *mapper) bool(v *jsonValue, path loc, dst *bool) {
-	if m.expect(v, path, jsonBool) {
+func (m *mapper) bool(v *strictjson.Value, path loc, dst *bool) {
+	if m.expect(v, path, strictjson.Bool) {
 		*dst = v.Bool
 	}
 }
@@ -244,14 +263,14 @@ func (m *mapper) bool(v *jsonValue, path loc, dst *bool) {
 // int accepts any JSON number with an integral value (600, 600.0, 6e2):
 // control planes that carry the configuration through protobuf's Struct print
 // every number as a double. A fraction or a string is refused, saying so.
-func (m *mapper) int(v *jsonValue, path loc, dst *int) {
-	if v.Kind == jsonString {
+func (m *mapper) int(v *strictjson.Value, path loc, dst *int) {
+	if v.Kind == strictjson.String {
 		e := path.at(WrongType, "expected an integer, found a string: write the number without quotes")
 		e.Value, e.HasValue = v.Str, true
 		m.errs = append(m.errs, e)
 		return
 	}
-	if !m.expect(v, path, jsonNumber) {
+	if !m.expect(v, path, strictjson.Number) {
 		return
 	}
 	n, reason := integral(v.Str)
@@ -316,16 +335,6 @@ func integral(lit string) (int, string) {
 		return 0, outOfRange
 	}
 	return int(n), ""
-}
-
-// member finds a key in an object.
-func member(v *jsonValue, key string) (*jsonValue, bool) {
-	for i := range v.Members {
-		if v.Members[i].Key == key {
-			return &v.Members[i].Value, true
-		}
-	}
-	return nil, false
 }
 
 // closest returns the known key within edit distance 2 of key, if any.

@@ -1,4 +1,4 @@
-package policy
+package strictjson
 
 import (
 	"bytes"
@@ -25,7 +25,7 @@ func FuzzDecodeJSON(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		ours, ourErr := decodeJSON(data) // must never panic
+		ours, ourErr := Decode(data) // must never panic
 		theirsValid := json.Valid(data)
 		if ourErr == nil {
 			if !theirsValid {
@@ -47,7 +47,7 @@ func FuzzDecodeJSON(f *testing.F) {
 		}
 		// encoding/json accepts, we refuse: it must be one of our strict rules.
 		switch {
-		case len(data) > maxJSONBytes, !utf8.Valid(data), hasLoneSurrogate(data), maxDepth(data) > maxJSONDepth, hasDuplicateKey(data):
+		case len(data) > MaxBytes, !utf8.Valid(data), hasLoneSurrogate(data), maxDepth(data) > MaxDepth, hasDuplicateKey(data):
 		default:
 			t.Fatalf("we refuse %q (%v), which encoding/json accepts, for no documented reason", data, ourErr)
 		}

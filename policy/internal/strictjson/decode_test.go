@@ -1,4 +1,4 @@
-package policy
+package strictjson
 
 import (
 	"reflect"
@@ -10,17 +10,17 @@ import (
 // string, bool, nil; numbers as numLit holding their literal text).
 type numLit string
 
-func tree(v jsonValue) any {
+func tree(v Value) any {
 	switch v.Kind {
-	case jsonNull:
+	case Null:
 		return nil
-	case jsonBool:
+	case Bool:
 		return v.Bool
-	case jsonNumber:
+	case Number:
 		return numLit(v.Str)
-	case jsonString:
+	case String:
 		return v.Str
-	case jsonArray:
+	case Array:
 		out := []any{}
 		for _, e := range v.Elems {
 			out = append(out, tree(e))
@@ -52,12 +52,12 @@ func TestDecodeJSONAccepts(t *testing.T) {
 		{"depth 32", strings.Repeat("[", 32) + strings.Repeat("]", 32), nest(32)},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			v, err := decodeJSON([]byte(c.in))
+			v, err := Decode([]byte(c.in))
 			if err != nil {
-				t.Fatalf("decodeJSON(%q): %v", c.in, err)
+				t.Fatalf("Decode(%q): %v", c.in, err)
 			}
 			if got := tree(v); !reflect.DeepEqual(got, c.want) {
-				t.Fatalf("decodeJSON(%q) = %#v, want %#v", c.in, got, c.want)
+				t.Fatalf("Decode(%q) = %#v, want %#v", c.in, got, c.want)
 			}
 		})
 	}
@@ -114,24 +114,24 @@ func TestDecodeJSONRefuses(t *testing.T) {
 		{"control character position", "[\"a\n\"]", "control character '\\n' in a string at line 1, column 4 (byte 3)"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := decodeJSON([]byte(c.in))
+			_, err := Decode([]byte(c.in))
 			if err == nil {
-				t.Fatalf("decodeJSON(%q) accepted", c.in)
+				t.Fatalf("Decode(%q) accepted", c.in)
 			}
 			if !strings.Contains(err.Error(), c.want) {
-				t.Fatalf("decodeJSON(%q) error %q does not say %q", c.in, err, c.want)
+				t.Fatalf("Decode(%q) error %q does not say %q", c.in, err, c.want)
 			}
 		})
 	}
 }
 
 func TestDecodeJSONSizeLimit(t *testing.T) {
-	big := make([]byte, maxJSONBytes+1)
+	big := make([]byte, MaxBytes+1)
 	for i := range big {
 		big[i] = ' '
 	}
 	big[0] = '1'
-	_, err := decodeJSON(big)
+	_, err := Decode(big)
 	if err == nil || !strings.Contains(err.Error(), "larger than") {
 		t.Fatalf("input over the limit: %v", err)
 	}

@@ -1,4 +1,4 @@
-package policy
+package strictjson
 
 import (
 	"strconv"
@@ -7,74 +7,40 @@ import (
 	"unicode/utf8"
 )
 
-// jsonKind is the type of a decoded JSON value.
-type jsonKind uint8
-
-// JSON value kinds.
+// Limits on a document.
 const (
-	jsonNull jsonKind = iota
-	jsonBool
-	jsonNumber
-	jsonString
-	jsonArray
-	jsonObject
+	MaxDepth = 32      // deeper nesting is refused
+	MaxBytes = 4 << 20 // larger inputs are refused before parsing
 )
 
-var jsonKindNames = [...]string{"null", "boolean", "number", "string", "array", "object"}
-
-// String names the kind in error messages ("expected a string, found a number").
-func (k jsonKind) String() string { return jsonKindNames[k] }
-
-// jsonValue is one decoded JSON value; objects keep their members in order.
-type jsonValue struct {
-	Kind    jsonKind
-	Bool    bool
-	Str     string // decoded string, or the number literal as written
-	Elems   []jsonValue
-	Members []jsonMember
-	Offset  int // byte offset of the value in the input
-}
-
-// jsonMember is one key/value pair of an object.
-type jsonMember struct {
-	Key   string
-	Value jsonValue
-}
-
-const (
-	maxJSONDepth = 32      // deeper nesting is refused
-	maxJSONBytes = 4 << 20 // larger inputs are refused before parsing
-)
-
-// decodeJSON parses exactly one RFC 8259 value surrounded by optional
+// Decode parses exactly one RFC 8259 value surrounded by optional
 // whitespace. It is strict where encoding/json is lenient: duplicate keys,
 // invalid UTF-8, lone surrogate escapes and deep nesting are errors.
-func decodeJSON(data []byte) (jsonValue, error) {
+func Decode(data []byte) (Value, *Error) {
 	if len(data) == 0 {
-		return jsonValue{}, Errors{rootLoc.at(BadSyntax, "empty configuration")}
+		return Value{}, fail(nil, Syntax, "empty configuration", -1)
 	}
-	if len(data) > maxJSONBytes {
-		return jsonValue{}, Errors{rootLoc.at(OverLimit, "configuration larger than "+strconv.Itoa(maxJSONBytes)+" bytes")}
+	if len(data) > MaxBytes {
+		return Value{}, fail(nil, Limit, "configuration larger than "+strconv.Itoa(MaxBytes)+" bytes", -1)
 	}
 	if reason := byteOrderMark(data); reason != "" {
-		return jsonValue{}, Errors{rootLoc.at(BadSyntax, reason)}
+		return Value{}, fail(nil, Syntax, reason, 0)
 	}
 	if !utf8.Valid(data) {
-		e := rootLoc.at(BadSyntax, "invalid UTF-8 at "+position(data, firstInvalidUTF8(data)))
-		e.Offset = firstInvalidUTF8(data)
-		return jsonValue{}, Errors{e}
+		at := firstInvalidUTF8(data)
+		return Value{}, fail(nil, Syntax, "invalid UTF-8 at "+position(data, at), at)
 	}
 	d := &jsonDecoder{data: data}
 	d.space()
-	v := d.value(rootLoc, 0)
+	v := d.value(nil, 0)
 	if d.err == nil {
 		d.space()
 		if d.pos < len(d.data) {
-			d.fail(rootLoc, BadSyntax, "unexpected "+d.describe()+" at "+position(d.data, d.pos)+" after the top-level value")
+			d.fail(nil, Syntax, "unexpected "+d.describe()+" at "+position(d.data, d.pos)+" after the top-level value")
 		}
 	}
 	if d.err != nil {
-		return jsonValue{}, Errors{d.err}
+		return Value{}, d.err
 	}
 	return v, nil
 }
@@ -122,18 +88,19 @@ type jsonDecoder struct {
 	err  *Error
 }
 
-func (d *jsonDecoder) fail(path loc, k ErrorKind, reason string) {
+func (d *jsonDecoder) fail(path *node, p Problem, reason string) {
 	if d.err == nil {
-		d.err = path.at(k, reason)
-		if k == BadSyntax {
-			d.err.Offset = d.pos
+		at := -1
+		if p == Syntax {
+			at = d.pos
 		}
+		d.err = fail(path, p, reason, at)
 	}
 }
 
 // syntax reports an error at the current byte.
-func (d *jsonDecoder) syntax(path loc, expected string) {
-	d.fail(path, BadSyntax, "invalid JSON at "+position(d.data, d.pos)+": "+d.describe()+", expected "+expected)
+func (d *jsonDecoder) syntax(path *node, expected string) {
+	d.fail(path, Syntax, "invalid JSON at "+position(d.data, d.pos)+": "+d.describe()+", expected "+expected)
 }
 
 func (d *jsonDecoder) describe() string {
@@ -155,31 +122,31 @@ func (d *jsonDecoder) space() {
 	}
 }
 
-func (d *jsonDecoder) value(path loc, depth int) jsonValue {
-	v := jsonValue{Offset: d.pos}
+func (d *jsonDecoder) value(path *node, depth int) Value {
+	v := Value{Offset: d.pos}
 	if d.pos >= len(d.data) {
 		d.syntax(path, "a value")
 		return v
 	}
 	switch c := d.data[d.pos]; {
 	case c == '{':
-		v.Kind = jsonObject
+		v.Kind = Object
 		v.Members = d.object(path, depth+1)
 	case c == '[':
-		v.Kind = jsonArray
+		v.Kind = Array
 		v.Elems = d.array(path, depth+1)
 	case c == '"':
-		v.Kind = jsonString
+		v.Kind = String
 		v.Str = d.string(path)
 	case c == 't' || c == 'f':
-		v.Kind = jsonBool
+		v.Kind = Bool
 		v.Bool = c == 't'
 		d.literal(path, map[bool]string{true: "true", false: "false"}[v.Bool])
 	case c == 'n':
-		v.Kind = jsonNull
+		v.Kind = Null
 		d.literal(path, "null")
 	case c == '-' || c >= '0' && c <= '9':
-		v.Kind = jsonNumber
+		v.Kind = Number
 		v.Str = d.number(path)
 	default:
 		d.syntax(path, "a value")
@@ -187,7 +154,7 @@ func (d *jsonDecoder) value(path loc, depth int) jsonValue {
 	return v
 }
 
-func (d *jsonDecoder) literal(path loc, word string) {
+func (d *jsonDecoder) literal(path *node, word string) {
 	if !strings.HasPrefix(string(d.data[d.pos:min(len(d.data), d.pos+len(word))]), word) {
 		d.syntax(path, strconv.Quote(word))
 		return
@@ -195,13 +162,13 @@ func (d *jsonDecoder) literal(path loc, word string) {
 	d.pos += len(word)
 }
 
-func (d *jsonDecoder) object(path loc, depth int) []jsonMember {
-	if depth > maxJSONDepth {
-		d.fail(path, OverLimit, "nested deeper than "+strconv.Itoa(maxJSONDepth)+" levels")
+func (d *jsonDecoder) object(path *node, depth int) []Member {
+	if depth > MaxDepth {
+		d.fail(path, Limit, "nested deeper than "+strconv.Itoa(MaxDepth)+" levels")
 		return nil
 	}
 	d.pos++ // {
-	members := []jsonMember{}
+	members := []Member{}
 	var seen map[string]bool
 	d.space()
 	if d.pos < len(d.data) && d.data[d.pos] == '}' {
@@ -215,7 +182,7 @@ func (d *jsonDecoder) object(path loc, depth int) []jsonMember {
 			return nil
 		}
 		key := d.string(path)
-		kpath := jsonPathKey(path, key)
+		kpath := &node{parent: path, key: key}
 		if d.err != nil {
 			return nil
 		}
@@ -235,7 +202,7 @@ func (d *jsonDecoder) object(path loc, depth int) []jsonMember {
 		d.pos++
 		d.space()
 		v := d.value(kpath, depth)
-		members = append(members, jsonMember{Key: key, Value: v})
+		members = append(members, Member{Key: key, Value: v})
 		d.space()
 		if d.pos < len(d.data) && d.data[d.pos] == ',' {
 			d.pos++
@@ -250,13 +217,13 @@ func (d *jsonDecoder) object(path loc, depth int) []jsonMember {
 	return nil
 }
 
-func (d *jsonDecoder) array(path loc, depth int) []jsonValue {
-	if depth > maxJSONDepth {
-		d.fail(path, OverLimit, "nested deeper than "+strconv.Itoa(maxJSONDepth)+" levels")
+func (d *jsonDecoder) array(path *node, depth int) []Value {
+	if depth > MaxDepth {
+		d.fail(path, Limit, "nested deeper than "+strconv.Itoa(MaxDepth)+" levels")
 		return nil
 	}
 	d.pos++ // [
-	elems := []jsonValue{}
+	elems := []Value{}
 	d.space()
 	if d.pos < len(d.data) && d.data[d.pos] == ']' {
 		d.pos++
@@ -264,7 +231,7 @@ func (d *jsonDecoder) array(path loc, depth int) []jsonValue {
 	}
 	for d.err == nil {
 		d.space()
-		elems = append(elems, d.value(jsonPathIndex(path, len(elems)), depth))
+		elems = append(elems, d.value(&node{parent: path, index: len(elems), isIndex: true}, depth))
 		d.space()
 		if d.pos < len(d.data) && d.data[d.pos] == ',' {
 			d.pos++
@@ -280,7 +247,7 @@ func (d *jsonDecoder) array(path loc, depth int) []jsonValue {
 }
 
 // number scans an RFC 8259 number and returns its text.
-func (d *jsonDecoder) number(path loc) string {
+func (d *jsonDecoder) number(path *node) string {
 	start := d.pos
 	if d.data[d.pos] == '-' {
 		d.pos++
@@ -324,7 +291,7 @@ func (d *jsonDecoder) digits() int {
 }
 
 // string decodes a string literal; the input is already known to be UTF-8.
-func (d *jsonDecoder) string(path loc) string {
+func (d *jsonDecoder) string(path *node) string {
 	d.pos++ // opening quote
 	var b strings.Builder
 	for {
@@ -338,7 +305,7 @@ func (d *jsonDecoder) string(path loc) string {
 			d.pos++
 			return b.String()
 		case c < 0x20:
-			d.fail(path, BadSyntax, "control character "+strconv.QuoteRune(rune(c))+" in a string at "+position(d.data, d.pos)+": escape it")
+			d.fail(path, Syntax, "control character "+strconv.QuoteRune(rune(c))+" in a string at "+position(d.data, d.pos)+": escape it")
 			return ""
 		case c == '\\':
 			if !d.escape(path, &b) {
@@ -351,7 +318,7 @@ func (d *jsonDecoder) string(path loc) string {
 	}
 }
 
-func (d *jsonDecoder) escape(path loc, b *strings.Builder) bool {
+func (d *jsonDecoder) escape(path *node, b *strings.Builder) bool {
 	d.pos++ // backslash
 	if d.pos >= len(d.data) {
 		d.syntax(path, "an escape")
@@ -386,7 +353,7 @@ func (d *jsonDecoder) escape(path loc, b *strings.Builder) bool {
 				}
 			}
 			if r = utf16.DecodeRune(r, r2); r == utf8.RuneError {
-				d.fail(path, BadSyntax, "unpaired UTF-16 surrogate escape at "+position(d.data, d.pos))
+				d.fail(path, Syntax, "unpaired UTF-16 surrogate escape at "+position(d.data, d.pos))
 				return false
 			}
 		}
@@ -399,7 +366,7 @@ func (d *jsonDecoder) escape(path loc, b *strings.Builder) bool {
 	return true
 }
 
-func (d *jsonDecoder) hex4(path loc) (rune, bool) {
+func (d *jsonDecoder) hex4(path *node) (rune, bool) {
 	if d.pos+4 > len(d.data) {
 		d.syntax(path, "four hex digits")
 		return 0, false
