@@ -61,9 +61,10 @@ benchmarks-md: ## update the tracked BENCHMARKS.md from the results of the last 
 	@test -f build/bench-all.txt -a -f build/benchstat.txt || { echo "benchmarks-md: no results in build/: run make bench first"; exit 1; }
 	$(GO) run ./internal/benchreport -in build/bench-all.txt -benchstat build/benchstat.txt -notes BENCHMARKS.md -out BENCHMARKS.md
 
-fuzz: ## run every fuzz target for FUZZTIME each
-	@for t in $$($(GO) test -list '^Fuzz' ./policy/ | grep '^Fuzz'); do \
-		echo "== $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./policy/ || exit 1; done
+fuzz: ## run every fuzz target of the engine (policy/...) for FUZZTIME each
+	@for p in $$($(GO) list ./policy/...); do \
+		for t in $$($(GO) test -list '^Fuzz' $$p | grep '^Fuzz'); do \
+			echo "== $$p $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$p || exit 1; done; done
 
 # make run's ports; override any of them: make run PORT=10001 API_PORT=8081 PAGE_PORT=3001
 PORT      ?= 10000
@@ -87,9 +88,9 @@ push: build ## push the plugin's OCI image: make push IMAGE=registry.example.com
 	@test -n "$(IMAGE)" || { echo "make push: set IMAGE, e.g. make push IMAGE=registry.example.com/cors-wasm:v0.1.0"; exit 2; }
 	$(GO) run ./deploy/oci -wasm $(WASM) -push $(IMAGE)
 
-suffixes: ## regenerate policy/suffixes_gen.go from the Public Suffix List of the golang.org/x/net version in go.mod
-	$(GO) generate ./policy
-	@head -5 policy/suffixes_gen.go | sed -n 's|^// ||p'
+suffixes: ## regenerate policy/internal/origins/suffixes_gen.go from the Public Suffix List of the golang.org/x/net version in go.mod
+	$(GO) generate ./policy/internal/origins
+	@head -5 policy/internal/origins/suffixes_gen.go | sed -n 's|^// ||p'
 
 clean: ## remove build outputs
 	rm -rf build

@@ -145,7 +145,7 @@ func (s *stream) OnHttpResponseHeaders(int, bool) types.Action {
 		return types.ActionContinue
 	}
 	h := s.plugin.host
-	var present uint32 // bit i: StrippedUpstreamHeaders[i] is in the response
+	var present uint32 // bit i: strippedHeaders[i] is in the response
 	varyCovered := false
 	readAll := d.StripUpstream
 	if !readAll && d.VaryOrigin {
@@ -166,22 +166,22 @@ func (s *stream) OnHttpResponseHeaders(int, bool) types.Action {
 			return types.ActionContinue
 		}
 		for _, l := range pairs {
-			if policy.Equal(l.Name, "vary") {
+			if sameName(l.Name, "vary") {
 				varyCovered = varyCovered || varyNames(l.Value, "origin")
 				if len(s.vary) > 0 {
 					s.vary = append(s.vary, ", "...)
 				}
 				s.vary = append(s.vary, l.Value...)
 			}
-			for i, name := range policy.StrippedUpstreamHeaders {
-				if policy.Equal(l.Name, name) {
+			for i, name := range strippedHeaders {
+				if sameName(l.Name, name) {
 					present |= 1 << i
 				}
 			}
 		}
 	}
 	if d.StripUpstream {
-		for i, name := range policy.StrippedUpstreamHeaders {
+		for i, name := range strippedHeaders {
 			if present&(1<<i) != 0 {
 				h.RemoveResponseHeader(name)
 			}
@@ -218,7 +218,24 @@ func (s *stream) Reset() {
 }
 
 // responseLines are the response header lines OnHttpResponseHeaders reads.
-var responseLines = abi.NewLineFilter(append([]string{"vary"}, policy.StrippedUpstreamHeaders...)...)
+var responseLines = abi.NewLineFilter(append([]string{"vary"}, strippedHeaders[:]...)...)
+
+// strippedHeaders are the upstream CORS headers a decision may strip.
+var strippedHeaders = policy.StrippedHeaders()
+
+// sameName reports whether two header names hold the same bytes, as a loop
+// that inlines: in the wasm guest, Go's string comparison is a runtime call.
+func sameName(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
 
 // varyNames reports whether a Vary value lists token (case-insensitively) or "*".
 func varyNames(value, token string) bool {

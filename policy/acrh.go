@@ -1,5 +1,7 @@
 package policy
 
+import "github.com/cors-wasm/cors-wasm/policy/internal/bytecmp"
+
 // checkHeaders parses Access-Control-Request-Headers as Fetch and RFC 9110
 // allow (a comma-separated list over one or more lines, optional whitespace,
 // empty elements ignored, names compared case-insensitively) and checks every
@@ -131,10 +133,10 @@ func (p *compiledPolicy) listedHeaders(r *Request, d *Decision) Detail {
 					continue
 				}
 				fold, j := p.headerFold[k], 0
-				for j < hl-8 && word(line, i+j)|word(fold, j) == word(h, j) {
+				for j < hl-8 && bytecmp.Word(line, i+j)|bytecmp.Word(fold, j) == bytecmp.Word(h, j) {
 					j += 8
 				}
-				if j >= hl-8 && word(line, i+hl-8)|word(fold, hl-8) == word(h, hl-8) {
+				if j >= hl-8 && bytecmp.Word(line, i+hl-8)|bytecmp.Word(fold, hl-8) == bytecmp.Word(h, hl-8) {
 					n = hl
 					break names
 				}
@@ -194,7 +196,7 @@ func (p *compiledPolicy) checkHeaderName(lower []byte) Detail {
 		}
 	}
 	if p.anyHeader {
-		if equalBytes(lower, "authorization") && !p.authNamed {
+		if bytecmp.EqualBytes(lower, "authorization") && !p.authNamed {
 			return DetailAuthorizationNotNamed
 		}
 		for _, c := range lower {
@@ -207,7 +209,7 @@ func (p *compiledPolicy) checkHeaderName(lower []byte) Detail {
 	// Few names: comparing is cheaper than hashing.
 	if len(p.headerList) <= 8 {
 		for _, h := range p.headerList {
-			if equalBytes(lower, h) {
+			if bytecmp.EqualBytes(lower, h) {
 				return DetailNone
 			}
 		}

@@ -3,17 +3,9 @@ package policy
 import (
 	"strconv"
 	"strings"
-)
 
-// Configuration limits: a config beyond them is refused, so configure time and
-// memory stay bounded too.
-const (
-	MaxPolicies       = 1000
-	MaxOrigins        = 100000 // per policy
-	MaxRegexes        = 100    // per policy
-	MaxRegexBytes     = 1000
-	MaxListedNames    = 100 // allow_methods, allow_headers, expose_headers, hosts, path_prefixes
-	maxPolicyNameSize = 64
+	"github.com/cors-wasm/cors-wasm/policy/internal/bytecmp"
+	"github.com/cors-wasm/cors-wasm/policy/internal/origins"
 )
 
 // Load decodes, validates and compiles a configuration in one step.
@@ -67,9 +59,9 @@ func isWithin(path, ancestor string) bool {
 // problem at once (an Errors value), and returns no Set at all when there is
 // one: a configuration is applied whole or not at all.
 //
-// Verifying it costs work units (regexwork.go); a configuration that needs more
-// than MaxConfigWork, or a regex that needs more than MaxRegexWork, is refused
-// as too complex to verify.
+// Verifying it costs work units; a configuration that needs more than
+// MaxConfigWork, or a regex that needs more than MaxRegexWork, is refused as
+// too complex to verify.
 func Compile(cfg *Config) (*Set, error) {
 	set, _, err := compile(cfg)
 	return set, err
@@ -117,7 +109,7 @@ func compile(cfg *Config) (*Set, int, error) {
 // compiler collects every error of one Compile call.
 type compiler struct {
 	errs Errors
-	work int // verification work units left (regexwork.go); below 0: refused as too complex
+	work int // verification work units left (budget.go); below 0: refused as too complex
 }
 
 func (c *compiler) fail(path loc, k ErrorKind, reason string) {
@@ -166,7 +158,7 @@ func (c *compiler) policy(pc *PolicyConfig, path loc) *compiledPolicy {
 	}
 	for _, m := range p.methodList {
 		if len(m) >= 3 && len(m) <= 8 {
-			p.packedMethods = append(p.packedMethods, packedMethod{len(m), packShort(m)})
+			p.packedMethods = append(p.packedMethods, packedMethod{len(m), bytecmp.PackShort(m)})
 		}
 	}
 	p.preflightVary = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
@@ -280,7 +272,7 @@ func (c *compiler) pathList(path loc, list []string, what string) []string {
 // checkRouteHost validates a match.hosts entry; hosts compare
 // case-insensitively, so uppercase is accepted here.
 func checkRouteHost(host string, sub bool) string {
-	if reason := checkHost(strings.ToLower(host), sub); reason != "" {
+	if reason := origins.CheckHost(strings.ToLower(host), sub); reason != "" {
 		return reason
 	}
 	return ""

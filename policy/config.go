@@ -2,8 +2,8 @@ package policy
 
 // Config is the plugin configuration as written by the user: plain data, decoded
 // strictly from JSON by ParseConfig and turned into an immutable Set by Compile.
-// The json tags document the key names; the decoder in decode.go is the
-// authority and a test keeps the two in sync.
+// The json tags document the key names; ParseConfig's decoder is the
+// authority, and a test keeps the two in sync.
 type Config struct {
 	Policies     []PolicyConfig `json:"policies"`
 	DebugHeaders bool           `json:"debug_headers"`

@@ -1,5 +1,7 @@
 package policy
 
+import "github.com/cors-wasm/cors-wasm/policy/internal/bytecmp"
+
 // Decide classifies r, applies the first policy whose match fits, and writes
 // the outcome into d (which it resets first). It allocates nothing and its work
 // is bounded by the limits in decision.go, whatever the request holds.
@@ -15,7 +17,7 @@ func (s *Set) Decide(r *Request, d *Decision) {
 	switch {
 	case r.Origins == 0:
 		s.noOrigin(p, d)
-	case r.HasACRM && len(r.Method) == 7 && equal4to8(r.Method, "OPTIONS"):
+	case r.HasACRM && len(r.Method) == 7 && bytecmp.Equal4to8(r.Method, "OPTIONS"):
 		s.preflight(p, r, d)
 	default:
 		s.actual(p, r, d)
@@ -49,14 +51,14 @@ func (s *Set) noOrigin(p *compiledPolicy, d *Decision) {
 // checkOrigin applies the origin rules shared by preflights and actual requests.
 func checkOrigin(p *compiledPolicy, r *Request) Detail {
 	one := r.Origins == 1 && len(r.Origin) <= MaxOriginBytes
-	if one && !p.allowAll && p.origins.exact.has(r.Origin) {
+	if one && !p.allowAll && p.origins.MatchExact(r.Origin) {
 		// The common case first: one Origin line that is a configured exact
 		// origin, which has no comma (compile refuses one), so the scan for
 		// a joined value below is not needed.
 		return DetailNone
 	}
 	switch {
-	case r.Origins > 1 || hasByte(r.Origin, ','):
+	case r.Origins > 1 || bytecmp.HasByte(r.Origin, ','):
 		// Browsers send one Origin, and a serialized origin has no comma.
 		// Several lines, or the one comma-joined line Envoy makes of them
 		// (wasmhost/inline.go), are refused alike, even by a policy that
@@ -66,7 +68,7 @@ func checkOrigin(p *compiledPolicy, r *Request) Detail {
 		return DetailOriginTooLong
 	case p.allowAll:
 		return DetailNone
-	case !p.origins.matchInexact(r.Origin):
+	case !p.origins.MatchInexact(r.Origin):
 		// One line within the length limit by now, so the exact origins
 		// were looked up above.
 		return DetailOriginNotAllowed
@@ -132,7 +134,7 @@ func (s *Set) preflight(p *compiledPolicy, r *Request, d *Decision) {
 		// Several lines, or the comma-joined one Envoy makes of them: never
 		// a method, refused alike and named as such. (A comma is no token
 		// byte: such a value was found malformed or too long.)
-		if r.acrmRepeated || (detail == DetailMethodTooLong || detail == DetailMethodMalformed) && hasByte(r.ACRM, ',') {
+		if r.acrmRepeated || (detail == DetailMethodTooLong || detail == DetailMethodMalformed) && bytecmp.HasByte(r.ACRM, ',') {
 			detail = DetailMethodRepeated
 		}
 	}
@@ -258,7 +260,7 @@ func checkMethod(p *compiledPolicy, m string) Detail {
 		// The common case without a loop: a safelisted or listed method,
 		// each a token (compile checks the listed ones), compared packed
 		// into one integer (Fetch "CORS-safelisted method": GET, HEAD, POST).
-		k := packShort(m)
+		k := bytecmp.PackShort(m)
 		if n == 3 && k == packedGET || n == 4 && (k == packedHEAD || k == packedPOST) {
 			return DetailNone
 		}
@@ -281,15 +283,15 @@ func checkMethod(p *compiledPolicy, m string) Detail {
 		return DetailMethodForbidden
 	}
 	if p.anyMethod {
-		if hasByte(m, '*') {
+		if bytecmp.HasByte(m, '*') {
 			// Echoed, a "*" would read as a wildcard (and with credentials
 			// break invariant I4 of docs/rules.md); no real method has one.
 			return DetailMethodNotAllowed
 		}
 		return DetailNone
 	}
-	if len(p.methodList) <= smallSet {
-		if inList(p.methodList, m) {
+	if len(p.methodList) <= bytecmp.SmallSet {
+		if bytecmp.InList(p.methodList, m) {
 			return DetailNone
 		}
 		return DetailMethodNotAllowed
@@ -307,7 +309,7 @@ type packedMethod struct {
 }
 
 var (
-	packedGET  = packShort("GET")
-	packedHEAD = packShort("HEAD")
-	packedPOST = packShort("POST")
+	packedGET  = bytecmp.PackShort("GET")
+	packedHEAD = bytecmp.PackShort("HEAD")
+	packedPOST = bytecmp.PackShort("POST")
 )

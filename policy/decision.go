@@ -2,17 +2,8 @@ package policy
 
 import "unsafe"
 
-// Limits on the request values a decision looks at (README, request limits:
-// work and memory per request are bounded whatever the input).
-const (
-	MaxOriginBytes   = 1024                                                             // longer Origin values are rejected (reason limits)
-	MaxMethodBytes   = 64                                                               // longer Access-Control-Request-Method values are rejected
-	MaxACRHBytes     = 4096                                                             // Access-Control-Request-Headers, all lines together
-	MaxACRHElements  = 64                                                               // names in Access-Control-Request-Headers
-	MaxACRHCommas    = 2 * MaxACRHElements                                              // commas, counting one per extra line (Envoy joins lines with ",")
-	maxEchoBytes     = MaxOriginBytes + MaxMethodBytes + MaxACRHBytes + MaxACRHElements // + commas joining lines
-	maxDecisionLines = 10
-)
+// maxDecisionLines bounds the header lines of one decision.
+const maxDecisionLines = 10
 
 // Field is one response header line of a decision. Value may view the
 // Decision's own buffer: it is valid until the Decision is reused.
@@ -107,10 +98,13 @@ func (d *Decision) view(start int) string {
 	return unsafe.String(&d.buf[start], d.nbuf-start)
 }
 
-// StrippedUpstreamHeaders are the upstream response headers removed when
-// StripUpstream is set (upstream_cors_headers "replace"): a proxy and an
-// upstream that both grant CORS make the browser see two ACAO values.
-var StrippedUpstreamHeaders = []string{
+// StrippedHeaders returns the upstream response headers a Decision with
+// StripUpstream removes (upstream_cors_headers "replace"): a proxy and an
+// upstream that both grant CORS make the browser see two ACAO values. The
+// names are lowercase, as hosts hand header names over.
+func StrippedHeaders() [7]string { return strippedHeaders }
+
+var strippedHeaders = [7]string{
 	"access-control-allow-origin",
 	"access-control-allow-credentials",
 	"access-control-allow-methods",

@@ -37,7 +37,20 @@
 //	var d policy.Decision
 //	set.Decide(&r, &d)
 //
+// A host binding that encodes local replies once may ask the Set for the
+// Shape of each: the lines of a reply that depend on the configuration only
+// (all but the echoed Origin), so a reply costs one copy per request instead
+// of one encoding. StrippedHeaders names what StripUpstream removes.
+//
+// # Inside
+//
+// The work behind this surface is in internal packages: internal/strictjson
+// (the strict JSON decoder), internal/origins (origin patterns, IP literals,
+// the Public Suffix List table, the allow_origin_regexes checker and its work
+// budget, and the origin matcher), internal/bytecmp (byte comparisons that
+// inline on the request path) and internal/quote (escaped values in errors).
+//
 // The rules it implements are those of the WHATWG Fetch Standard's CORS
-// protocol (https://fetch.spec.whatwg.org/#http-cors-protocol); comments
-// cite them.
+// protocol (https://fetch.spec.whatwg.org/#http-cors-protocol), numbered in
+// the repository's docs/rules.md; comments cite them by number (R1, I3).
 package policy

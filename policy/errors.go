@@ -3,6 +3,8 @@ package policy
 import (
 	"strconv"
 	"strings"
+
+	"github.com/cors-wasm/cors-wasm/policy/internal/quote"
 )
 
 // ErrorKind says what sort of problem an Error is, so a program can act on
@@ -80,7 +82,7 @@ func (e *Error) Error() string {
 		if e.Number && isNumberText(e.Value) {
 			b.WriteString(e.Value)
 		} else {
-			b.WriteString(Quote(e.Value))
+			b.WriteString(quote.Value(e.Value))
 		}
 		b.WriteString(": ")
 	}
@@ -101,20 +103,6 @@ func (es Errors) Error() string {
 		b.WriteString(e.Error())
 	}
 	return b.String()
-}
-
-// maxQuoted bounds how much of an offending value an error message repeats, so a
-// hostile or huge value cannot flood a log line.
-const maxQuoted = 120
-
-// Quote escapes s for a log line or an error message: Go-quoted (so CR, LF,
-// NUL and other control bytes and invalid UTF-8 appear as escapes) and cut
-// to a bounded length.
-func Quote(s string) string {
-	if len(s) > maxQuoted {
-		return strconv.Quote(s[:maxQuoted]) + "..." + "(" + strconv.Itoa(len(s)) + " bytes)"
-	}
-	return strconv.Quote(s)
 }
 
 // isNumberText reports whether s can be written unquoted and unescaped: a

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/cors-wasm/cors-wasm/policy"
+	"github.com/cors-wasm/cors-wasm/policy/internal/regextable"
 	"github.com/cors-wasm/cors-wasm/policy/policytest"
 )
 
@@ -138,8 +139,12 @@ func FuzzLoad(f *testing.F) {
 		f.Add([]byte(cfg))
 	}
 	f.Add([]byte(policyAllOptions))
-	for _, r := range policy.RegexTableConfigs(f) {
-		f.Add([]byte(r))
+	rows, err := regextable.Rows()
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, r := range rows {
+		f.Add([]byte(regextable.Config(r.Expr, r.Creds)))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		set, err := policy.Load(data)

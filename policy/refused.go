@@ -6,11 +6,6 @@ import (
 	"unsafe"
 )
 
-// MaxRefusedBytes bounds the request value a rejection names in logs and in
-// x-cors-reason: a longer value is cut there and marked with "...", so a
-// hostile request cannot make a log line or a header grow with it.
-const MaxRefusedBytes = 64
-
 // maxDetailBytes bounds what AppendDetail writes: the longest explanation,
 // ": ", the refused value quoted with every byte escaped (at most 4 bytes
 // each, "\x01"), the quotes and the "..." marker.

@@ -1,5 +1,7 @@
 package policy
 
+import "github.com/cors-wasm/cors-wasm/policy/internal/bytecmp"
+
 // Request is what a decision looks at: the request line and the CORS request
 // headers. The strings may be views into memory the caller reuses; Decide copies
 // whatever the decision keeps.
@@ -83,16 +85,16 @@ func (r *Request) AddHeader(name, value string) {
 	kind := lineByLength[n]
 	want := requestLineNames[kind]
 	if n < 8 { // every recorded name has 4 bytes or more
-		if !equal4to8(name, want) {
+		if !bytecmp.Equal4to8(name, want) {
 			return
 		}
 	} else {
 		for i := 0; i < n-8; i += 8 {
-			if word(name, i) != word(want, i) {
+			if bytecmp.Word(name, i) != bytecmp.Word(want, i) {
 				return
 			}
 		}
-		if word(name, n-8) != word(want, n-8) {
+		if bytecmp.Word(name, n-8) != bytecmp.Word(want, n-8) {
 			return
 		}
 	}

@@ -1,5 +1,7 @@
 package policy
 
+import "github.com/cors-wasm/cors-wasm/policy/internal/origins"
+
 // Set is a compiled, immutable configuration: build it once with Compile or
 // Load at configure time and call Decide for every request, from any number of
 // goroutines.
@@ -26,7 +28,7 @@ type compiledPolicy struct {
 	noCORS bool // grants nothing: requests it selects pass untouched
 
 	allowAll bool // allow_origins ["*"]: ACAO "*", independent of Origin
-	origins  originMatcher
+	origins  origins.Matcher
 
 	anyMethod     bool
 	methods       map[string]struct{}

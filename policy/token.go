@@ -1,6 +1,10 @@
 package policy
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/cors-wasm/cors-wasm/policy/internal/bytecmp"
+)
 
 // isTokenChar reports whether c may appear in an RFC 9110 token, the grammar of
 // method and header names.
@@ -60,7 +64,7 @@ func equalFoldUpper(s, upper string) bool {
 }
 
 func isSafelistedMethod(m string) bool {
-	return Equal(m, "GET") || Equal(m, "HEAD") || Equal(m, "POST")
+	return bytecmp.Equal(m, "GET") || bytecmp.Equal(m, "HEAD") || bytecmp.Equal(m, "POST")
 }
 
 // Fetch "forbidden request-header" names: scripts cannot set them, so they never

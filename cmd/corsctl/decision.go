@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/cors-wasm/cors-wasm/policy"
@@ -92,7 +93,7 @@ func metricNames(name string) string {
 func printable(s string) string {
 	for i := 0; i < len(s); i++ {
 		if s[i] < ' ' || s[i] >= 0x7f {
-			return policy.Quote(s)
+			return strconv.Quote(s)
 		}
 	}
 	return s

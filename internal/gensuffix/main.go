@@ -1,4 +1,4 @@
-// Command gensuffix writes policy/suffixes_gen.go, the plugin's copy of the
+// Command gensuffix writes policy/internal/origins/suffixes_gen.go, the plugin's copy of the
 // Public Suffix List, from the list golang.org/x/net/publicsuffix embeds at
 // the x/net version go.mod requires.
 //
@@ -7,7 +7,7 @@
 // development time, from the package's data/text, data/nodes and
 // data/children (their layout is described in its table.go), and written as
 // one sorted string the plugin searches at configure time. Refresh with
-// `make suffixes` (or `go generate ./policy`) after changing x/net's version.
+// `make suffixes` (or `go generate ./policy/internal/origins`) after changing x/net's version.
 package main
 
 import (
@@ -140,7 +140,7 @@ func render(source, listVersion string, rules []rule) ([]byte, error) {
 	fmt.Fprintf(&b, "// Source: %s, package publicsuffix (data/text, data/nodes, data/children):\n// %s.\n", source, listVersion)
 	fmt.Fprintf(&b, "// %d rules (%d ICANN, %d private): %d plain, %d wildcard, %d exception.\n\n",
 		len(rules), icann, len(rules)-icann, len(rules)-wild-except, wild, except)
-	b.WriteString("package policy\n\n")
+	b.WriteString("package origins\n\n")
 	b.WriteString("// suffixListSource names the copy of the Public Suffix List in suffixRules.\n")
 	fmt.Fprintf(&b, "const suffixListSource = %q\n\n", source+": "+listVersion)
 	b.WriteString("// suffixRules is every rule of the Public Suffix List, ICANN and private, one\n")

@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// policy/suffixes_gen.go is what the generator writes today from the x/net
+// policy/internal/origins/suffixes_gen.go is what the generator writes today from the x/net
 // version go.mod requires: nobody edited it by hand, and `make suffixes` ran
 // after the last change to x/net or to the generator.
 func TestGeneratedTableIsCurrent(t *testing.T) {
@@ -14,12 +14,12 @@ func TestGeneratedTableIsCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := os.ReadFile("../../policy/suffixes_gen.go")
+	got, err := os.ReadFile("../../policy/internal/origins/suffixes_gen.go")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Fatal("policy/suffixes_gen.go differs from what internal/gensuffix generates: run make suffixes")
+		t.Fatal("policy/internal/origins/suffixes_gen.go differs from what internal/gensuffix generates: run make suffixes")
 	}
 }
 

@@ -22,7 +22,8 @@ func Simulate(d *policy.Decision, upstream [][2]string) (status int, headers [][
 		return 200, headers, true
 	}
 	if d.StripUpstream {
-		headers = removeLines(headers, policy.StrippedUpstreamHeaders...)
+		stripped := policy.StrippedHeaders()
+		headers = removeLines(headers, stripped[:]...)
 	}
 	for _, f := range d.Fields() {
 		// One line per header (invariant I3, docs/rules.md): the filter's value replaces any.

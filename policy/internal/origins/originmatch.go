@@ -1,6 +1,10 @@
-package policy
+package origins
 
-import "regexp"
+import (
+	"regexp"
+
+	"github.com/cors-wasm/cors-wasm/policy/internal/bytecmp"
+)
 
 // originKey indexes the patterns that are not plain exact origins: "*."
 // subdomain patterns and ":*" any-port patterns. A struct of strings as a map
@@ -11,14 +15,14 @@ type originKey struct {
 	sub                bool
 }
 
-// originMatcher is the compiled allow_origins + allow_origin_regexes of a policy.
+// Matcher is the compiled allow_origins + allow_origin_regexes of a policy.
 // Matching never scans a long list: exact origins by hash, patterns by
 // label-wise suffix lookups bounded by the configured suffix depths (or, for a
 // handful of patterns, compared in place), regexes last.
-type originMatcher struct {
+type Matcher struct {
 	exact       stringSet
 	patterns    map[originKey]struct{}
-	patternList []originKey // the same patterns while there are at most smallSet
+	patternList []originKey // the same patterns while there are at most bytecmp.SmallSet
 	// subDepths has bit k set when some "*." pattern's suffix has k labels, so a
 	// long hostile host costs at most one lookup pair per configured depth.
 	subDepths uint64
@@ -26,8 +30,10 @@ type originMatcher struct {
 	regexes   []*regexp.Regexp
 }
 
-// add records a parsed pattern.
-func (m *originMatcher) add(p originPattern, raw string) {
+// Add records a pattern ParsePattern accepted; raw is the pattern as written
+// (an exact origin is matched byte for byte against it). The zero Pattern with
+// raw "null" records the "null" origin.
+func (m *Matcher) Add(p Pattern, raw string) {
 	if !p.sub && p.port != anyPort {
 		m.exact.add(raw)
 		return
@@ -41,7 +47,7 @@ func (m *originMatcher) add(p originPattern, raw string) {
 	}
 	m.patterns[key] = struct{}{}
 	m.patternList = append(m.patternList, key)
-	if len(m.patterns) > smallSet {
+	if len(m.patterns) > bytecmp.SmallSet {
 		m.patternList = nil
 	}
 	if p.sub {
@@ -60,13 +66,21 @@ func (m *originMatcher) add(p originPattern, raw string) {
 	}
 }
 
-// match reports whether origin (as sent, byte-exact) is allowed.
-func (m *originMatcher) match(origin string) bool {
-	return m.exact.has(origin) || m.matchInexact(origin)
+// AddRegex records a regex VerifyRegex accepted.
+func (m *Matcher) AddRegex(re *regexp.Regexp) { m.regexes = append(m.regexes, re) }
+
+// Match reports whether origin (as sent, byte-exact) is allowed: it is
+// MatchExact or MatchInexact, which the request path calls apart so that the
+// common case, a listed origin, costs one hash lookup.
+func (m *Matcher) Match(origin string) bool {
+	return m.MatchExact(origin) || m.MatchInexact(origin)
 }
 
-// matchInexact is match without the exact origins: patterns, then regexes.
-func (m *originMatcher) matchInexact(origin string) bool {
+// MatchExact reports whether origin is one of the exact origins.
+func (m *Matcher) MatchExact(origin string) bool { return m.exact.has(origin) }
+
+// MatchInexact reports whether origin matches a pattern or a regex.
+func (m *Matcher) MatchInexact(origin string) bool {
 	if len(m.patterns) > 0 && m.matchPattern(origin) {
 		return true
 	}
@@ -87,7 +101,7 @@ func (m *originMatcher) matchInexact(origin string) bool {
 	return false
 }
 
-func (m *originMatcher) matchPattern(origin string) bool {
+func (m *Matcher) matchPattern(origin string) bool {
 	scheme, host, port, ok := splitOrigin(origin)
 	if !ok {
 		return false
@@ -134,14 +148,14 @@ func (m *originMatcher) matchPattern(origin string) bool {
 // as the lookups of matchPattern decide it: a "*." pattern fits hosts with
 // one or more labels in front of its suffix, at a configured depth.
 func (k originKey) matches(scheme, host, port string, subDepths uint64) bool {
-	if !Equal(k.scheme, scheme) || k.port != anyPort && !Equal(k.port, port) {
+	if !bytecmp.Equal(k.scheme, scheme) || k.port != anyPort && !bytecmp.Equal(k.port, port) {
 		return false
 	}
 	if !k.sub {
-		return Equal(k.host, host)
+		return bytecmp.Equal(k.host, host)
 	}
 	n := len(host) - len(k.host) // where the suffix starts, after a '.'
-	if n < 2 || host[n-1] != '.' || !Equal(host[n:], k.host) {
+	if n < 2 || host[n-1] != '.' || !bytecmp.Equal(host[n:], k.host) {
 		return false
 	}
 	depth := 1

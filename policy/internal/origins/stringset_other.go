@@ -1,6 +1,6 @@
 //go:build !wasm
 
-package policy
+package origins
 
 // stringSet holds the exact allowed origins: natively, a Go map (twice as
 // fast as hashSet there).

@@ -4,7 +4,7 @@
 // publicsuffix.org's public_suffix_list.dat, git revision d6c92f1bbb7433e5db7b8405c25d4035fb8ff376 (2026-02-06T07:36:33Z).
 // 10133 rules (6930 ICANN, 3203 private): 9847 plain, 278 wildcard, 8 exception.
 
-package policy
+package origins
 
 // suffixListSource names the copy of the Public Suffix List in suffixRules.
 const suffixListSource = "golang.org/x/net v0.62.0: publicsuffix.org's public_suffix_list.dat, git revision d6c92f1bbb7433e5db7b8405c25d4035fb8ff376 (2026-02-06T07:36:33Z)"

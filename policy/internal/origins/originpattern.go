@@ -1,4 +1,4 @@
-package policy
+package origins
 
 import (
 	"strconv"
@@ -6,8 +6,8 @@ import (
 	"unicode/utf8"
 )
 
-// originPattern is one parsed entry of allow_origins other than "*" and "null".
-type originPattern struct {
+// Pattern is one parsed entry of allow_origins other than "*" and "null".
+type Pattern struct {
 	scheme string
 	host   string // the full host, or for a subdomain pattern the suffix after "*."
 	port   string // "" (default port), digits, or "*" for any port
@@ -17,12 +17,12 @@ type originPattern struct {
 // anyPort is the port of a ":*" pattern.
 const anyPort = "*"
 
-// parseOriginPattern checks one configured origin and says precisely what is
+// ParsePattern checks one configured origin and says precisely what is
 // wrong with it. Browsers serialize origins canonically (lowercase scheme and
 // host, punycode, no default port, no path), so anything else could never match
 // and is a configuration mistake, not something to "clean".
-func parseOriginPattern(s string) (originPattern, string) {
-	var p originPattern
+func ParsePattern(s string) (Pattern, string) {
+	var p Pattern
 	if !utf8.ValidString(s) {
 		return p, "not valid UTF-8"
 	}
@@ -65,7 +65,7 @@ func parseOriginPattern(s string) (originPattern, string) {
 	if strings.Contains(host, "*") {
 		return p, `malformed wildcard: "*." may only stand for the leftmost label(s), as in https://*.example.com`
 	}
-	if reason := checkHost(host, p.sub); reason != "" {
+	if reason := CheckHost(host, p.sub); reason != "" {
 		return p, reason
 	}
 	p.host = host
@@ -128,9 +128,9 @@ func checkPort(scheme, port string) string {
 	return ""
 }
 
-// checkHost validates a host (or the suffix of a "*." pattern) as browsers
+// CheckHost validates a host (or the suffix of a "*." pattern) as browsers
 // serialize it.
-func checkHost(host string, sub bool) string {
+func CheckHost(host string, sub bool) string {
 	if host == "" {
 		return "empty host"
 	}

@@ -1,4 +1,4 @@
-package policy
+package origins
 
 import (
 	"regexp"
@@ -11,11 +11,11 @@ import (
 // problems joined by "; ", or "" when it is accepted.
 func checkOriginRegex(expr string, credentials, insecureOK bool) (*regexp.Regexp, string) {
 	left := MaxConfigWork
-	re, reasons := verifyOriginRegex(expr, credentials, insecureOK, &left)
+	re, reasons := VerifyRegex(expr, credentials, insecureOK, &left)
 	return re, strings.Join(reasons, "; ")
 }
 
-// verifyOriginRegex compiles one allow_origin_regexes entry and refuses it
+// VerifyRegex compiles one allow_origin_regexes entry and refuses it
 // when it can match an origin outside what its author wrote: not anchored at
 // both ends of every alternative, an unescaped ".", a host whose registrable
 // domain is not fully written (every origin, a public suffix such as .com or
@@ -34,7 +34,7 @@ func checkOriginRegex(expr string, credentials, insecureOK bool) (*regexp.Regexp
 // configLeft is the configuration's work budget left (regexwork.go); the check
 // spends from it, and refuses the regex as too complex to verify when it runs
 // out or when the regex needs more than its own budget.
-func verifyOriginRegex(expr string, credentials, insecureOK bool, configLeft *int) (*regexp.Regexp, []string) {
+func VerifyRegex(expr string, credentials, insecureOK bool, configLeft *int) (*regexp.Regexp, []string) {
 	if len(expr) > MaxRegexBytes {
 		return nil, []string{"longer than " + strconv.Itoa(MaxRegexBytes) + " bytes"}
 	}
@@ -60,7 +60,7 @@ func verifyOriginRegex(expr string, credentials, insecureOK bool, configLeft *in
 	return rc.re, nil
 }
 
-// check runs verifyOriginRegex's checks, recording problems in rc.problems; it
+// check runs VerifyRegex's checks, recording problems in rc.problems; it
 // returns a reason that ends the check early ("" when it ran to the end or out
 // of work, which leaves rc.budget below 0).
 func (rc *regexChecker) check(expr string) string {

@@ -1,4 +1,4 @@
-package policy
+package origins
 
 import (
 	"os"
@@ -83,7 +83,7 @@ func TestPublicSuffixKnowsRecentSuffixes(t *testing.T) {
 // The header names the x/net version the table came from; it must be the one
 // this module builds with, or `make suffixes` was not run after an upgrade.
 func TestSuffixTableMatchesGoMod(t *testing.T) {
-	gomod, err := os.ReadFile("../go.mod")
+	gomod, err := os.ReadFile("../../../go.mod")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func TestSubdomainReachAgreesWithXNet(t *testing.T) {
 		t.Fatalf("only %d domains with rules below them", len(domains))
 	}
 	for d := range domains {
-		op, reason := parseOriginPattern("https://*." + d)
+		op, reason := ParsePattern("https://*." + d)
 		if reason != "" {
 			t.Fatalf("https://*.%s: %s", d, reason)
 		}
@@ -131,17 +131,17 @@ func TestSubdomainReachAgreesWithXNet(t *testing.T) {
 			t.Errorf("https://*.%s: accepted or no origin named (%q); rules lie below it", d, reason)
 			continue
 		}
-		var m originMatcher
-		m.add(op, "https://*."+d)
+		var m Matcher
+		m.Add(op, "https://*."+d)
 		_, host, _, _ := splitOrigin(w)
 		own, _ := publicsuffix.EffectiveTLDPlusOne(d)
 		got, err := publicsuffix.EffectiveTLDPlusOne(host)
-		if !m.match(w) || err == nil && got == own {
-			t.Errorf("https://*.%s names %s: matched %v, registrable domain %q (the written domain's: %q)", d, w, m.match(w), got, own)
+		if !m.Match(w) || err == nil && got == own {
+			t.Errorf("https://*.%s names %s: matched %v, registrable domain %q (the written domain's: %q)", d, w, m.Match(w), got, own)
 		}
 	}
 	for _, d := range []string{"example.com", "mysite.github.io", "city.kawasaki.jp", "mybucket.s3.amazonaws.com", "a.b.uc.r.appspot.com"} {
-		op, _ := parseOriginPattern("https://*." + d)
+		op, _ := ParsePattern("https://*." + d)
 		if reason := subdomainReach(op); reason != "" {
 			t.Errorf("https://*.%s refused: %s", d, reason)
 		}

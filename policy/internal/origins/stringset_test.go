@@ -1,4 +1,4 @@
-package policy
+package origins
 
 import (
 	"strconv"
@@ -48,13 +48,13 @@ func testSet(t *testing.T, s set) {
 func TestPatternListMatchesLookups(t *testing.T) {
 	patterns := []string{"https://*.example.com", "http://localhost:*", "https://*.a.b.example.org:8443",
 		"https://*.tenants.example.net:*", "http://127.0.0.1:*"}
-	var list originMatcher
+	var list Matcher
 	for _, raw := range patterns {
-		p, problem := parseOriginPattern(raw)
+		p, problem := ParsePattern(raw)
 		if problem != "" {
 			t.Fatalf("%s: %s", raw, problem)
 		}
-		list.add(p, raw)
+		list.Add(p, raw)
 	}
 	if list.patternList == nil {
 		t.Fatal("no pattern list")

@@ -1,4 +1,4 @@
-package policy
+package origins
 
 import (
 	"net/netip"
@@ -140,7 +140,7 @@ func checkAgainstNetip(t *testing.T, s string) {
 	}
 }
 
-// TestCheckHostIPLiterals pins the messages checkHost gives for IP literal
+// TestCheckHostIPLiterals pins the messages CheckHost gives for IP literal
 // hosts; the hint names what browsers really send.
 func TestCheckHostIPLiterals(t *testing.T) {
 	cases := []struct {
@@ -169,8 +169,8 @@ func TestCheckHostIPLiterals(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := checkHost(c.host, c.sub); got != c.want {
-				t.Errorf("checkHost(%q, %v) = %q, want %q", c.host, c.sub, got, c.want)
+			if got := CheckHost(c.host, c.sub); got != c.want {
+				t.Errorf("CheckHost(%q, %v) = %q, want %q", c.host, c.sub, got, c.want)
 			}
 		})
 	}
@@ -203,7 +203,7 @@ func TestIsLoopbackHost(t *testing.T) {
 	}
 }
 
-// FuzzCheckHost compares checkHost with the net/netip version it replaced
+// FuzzCheckHost compares CheckHost with the net/netip version it replaced
 // (kept below as the reference), so no message changed except the one that
 // was wrong: the hint for IPv4-mapped addresses.
 func FuzzCheckHost(f *testing.F) {
@@ -215,12 +215,12 @@ func FuzzCheckHost(f *testing.F) {
 	f.Add("127.0.0.1", false)
 	f.Add("example.com", true)
 	f.Fuzz(func(t *testing.T, host string, sub bool) {
-		got, want := checkHost(host, sub), checkHostNetip(host, sub)
+		got, want := CheckHost(host, sub), checkHostNetip(host, sub)
 		if got != want {
 			ref, err := netip.ParseAddr(strings.TrimSuffix(strings.TrimPrefix(host, "["), "]"))
 			mapped := err == nil && ref.Is4In6()
 			if !mapped || !isCanonicalityVerdict(got) || !isCanonicalityVerdict(want) {
-				t.Fatalf("checkHost(%q, %v) = %q, netip version %q", host, sub, got, want)
+				t.Fatalf("CheckHost(%q, %v) = %q, netip version %q", host, sub, got, want)
 			}
 		}
 		if got, want := isLoopbackHost(host), isLoopbackHostNetip(host); got != want {
@@ -229,13 +229,13 @@ func FuzzCheckHost(f *testing.F) {
 	})
 }
 
-// isCanonicalityVerdict reports whether reason is what checkHost says about a
+// isCanonicalityVerdict reports whether reason is what CheckHost says about a
 // well-formed IPv6 address: fine, or not in canonical form.
 func isCanonicalityVerdict(reason string) bool {
 	return reason == "" || strings.HasPrefix(reason, "IPv6 address not in canonical form: ")
 }
 
-// checkHostNetip is checkHost as it was with net/netip, the reference for
+// checkHostNetip is CheckHost as it was with net/netip, the reference for
 // FuzzCheckHost.
 func checkHostNetip(host string, sub bool) string {
 	if host == "" {

@@ -1,6 +1,6 @@
 //go:build wasm
 
-package policy
+package origins
 
 // stringSet holds the exact allowed origins: in the wasm guest, the set whose
 // lookup makes no runtime call.

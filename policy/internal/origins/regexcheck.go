@@ -1,4 +1,4 @@
-package policy
+package origins
 
 import (
 	"regexp"
@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/cors-wasm/cors-wasm/policy/internal/quote"
 )
 
 // regexChecker checks the sequences of one regex.
@@ -130,7 +132,7 @@ func (rc *regexChecker) host(atoms []atom, h *hostShape) string {
 		h.loopbackTail = true
 		return ""
 	}
-	if domain != "" && checkHost(domain, false) == "" && !isPublicSuffix(domain) {
+	if domain != "" && CheckHost(domain, false) == "" && !isPublicSuffix(domain) {
 		// Every host is domain or under it, a registrable domain written in full,
 		// unless a public suffix lies under it (s3.amazonaws.com under amazonaws.com).
 		w := rc.underSuffix(atoms, h, domain)
@@ -361,7 +363,7 @@ func example(w string) string {
 	if w == "" {
 		return ""
 	}
-	return " (it matches " + Quote(w) + ")"
+	return " (it matches " + quote.Value(w) + ")"
 }
 
 // exampleAfterComma names the origin inside a parenthesis that is already open.
@@ -369,5 +371,5 @@ func exampleAfterComma(w string) string {
 	if w == "" {
 		return ""
 	}
-	return ", e.g. " + Quote(w)
+	return ", e.g. " + quote.Value(w)
 }

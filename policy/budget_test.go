@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/cors-wasm/cors-wasm/policy/internal/origins"
+	"github.com/cors-wasm/cors-wasm/policy/internal/regextable"
 )
 
 // regexesConfig is one policy per group of at most MaxRegexes regexes.
@@ -41,6 +44,21 @@ func loadCounted(t *testing.T, data string) (int, error) {
 	}
 	_, used, err := compile(cfg)
 	return used, err
+}
+
+// exampleOrigin finds the origin a refusal quotes as wrongly allowed.
+var exampleOrigin = regexp.MustCompile(`(?:\(it matches |, e\.g\. )("(?:[^"\\]|\\.)*")`)
+
+// isOrigin reports whether s is one well-formed origin, as allow_origins
+// takes it: it parses, and matches itself as an exact origin.
+func isOrigin(s string) bool {
+	p, reason := origins.ParsePattern(s)
+	if reason != "" {
+		return false
+	}
+	var m origins.Matcher
+	m.Add(p, s)
+	return m.MatchExact(s)
 }
 
 // The work budget: configurations whose verification would stall configure
@@ -107,7 +125,7 @@ func TestWorkBudgetRefuses(t *testing.T) {
 func TestWorkBudgetRunsOutAtOneRegex(t *testing.T) {
 	scan5 := `^https://[a-z]+\.` + strings.Repeat("(ab|cd)", 5) + `\.x0\.amazonaws\.com$`
 	left := MaxConfigWork
-	verifyOriginRegex(scan5, false, false, &left)
+	origins.VerifyRegex(scan5, false, false, &left)
 	each := MaxConfigWork - left
 	exprs := repeated(scan5, 3*MaxRegexes)
 	exprs[len(exprs)-1] = `^https://.*$` // unsafe, but never reached
@@ -141,7 +159,7 @@ func TestRegexAllProblems(t *testing.T) {
 			[]string{"must be anchored", `spreads over the public suffix "github.io"`}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := Load([]byte(regexConfig(c.expr, c.creds)))
+			_, err := Load([]byte(regextable.Config(c.expr, c.creds)))
 			errs, _ := err.(Errors)
 			if len(errs) != len(c.want) {
 				t.Fatalf("want %d problems, got %d: %v", len(c.want), len(errs), err)
@@ -157,7 +175,7 @@ func TestRegexAllProblems(t *testing.T) {
 					continue
 				}
 				w, _ := strconv.Unquote(m[1])
-				if _, _, _, ok := splitOrigin(w); !ok || !re.MatchString(w) {
+				if !isOrigin(w) || !re.MatchString(w) {
 					t.Errorf("problem %d names %s, which is not an origin the regex matches", i, m[1])
 				}
 			}
@@ -171,9 +189,13 @@ func TestRegexAllProblems(t *testing.T) {
 // figures go to the test log (go test ./policy -run TestRealisticWork -v).
 func TestRealisticWorkWithinBudget(t *testing.T) {
 	var safe []string
-	for _, r := range readRegexTable(t) {
-		if r.safe {
-			safe = append(safe, r.expr)
+	rows, err := regextable.Rows()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.Safe {
+			safe = append(safe, r.Expr)
 		}
 	}
 	var hosts []string

@@ -1,11 +1,11 @@
-package policy
+package origins
 
 import (
 	"slices"
 	"strings"
 )
 
-//go:generate go run ../internal/gensuffix -out suffixes_gen.go
+//go:generate go run ../../../internal/gensuffix -out suffixes_gen.go
 
 // The origin-safety rule. A configured origin (exact, "*." wildcard, ":*"
 // port wildcard or regex) may only match hosts whose registrable domain (in

@@ -1,4 +1,6 @@
-package policy
+package origins
+
+import "github.com/cors-wasm/cors-wasm/policy/internal/bytecmp"
 
 // hashSet is a set of non-empty strings in an open-addressing table: the
 // exact allowed origins in the wasm guest (stringSet). A Go map would do, but
@@ -32,10 +34,10 @@ func hashString(s string) uint32 {
 		h = (h ^ t) * m
 	} else {
 		for i := 0; i < n-8; i += 8 {
-			h = (h ^ word(s, i)) * m
+			h = (h ^ bytecmp.Word(s, i)) * m
 			h ^= h >> 29
 		}
-		h = (h ^ word(s, n-8)) * m
+		h = (h ^ bytecmp.Word(s, n-8)) * m
 	}
 	h ^= h >> 32
 	return uint32(h)
@@ -60,10 +62,10 @@ func (t *hashSet) has(s string) bool {
 		h64 = (h64 ^ w) * m
 	} else {
 		for i := 0; i < n-8; i += 8 {
-			h64 = (h64 ^ word(s, i)) * m
+			h64 = (h64 ^ bytecmp.Word(s, i)) * m
 			h64 ^= h64 >> 29
 		}
-		h64 = (h64 ^ word(s, n-8)) * m
+		h64 = (h64 ^ bytecmp.Word(s, n-8)) * m
 	}
 	h64 ^= h64 >> 32
 	h := uint32(h64)
@@ -77,16 +79,16 @@ func (t *hashSet) has(s string) bool {
 			continue
 		}
 		if n < 8 {
-			if Equal(x.s, s) {
+			if bytecmp.Equal(x.s, s) {
 				return true
 			}
 			continue
 		}
 		j := 0
-		for j < n-8 && word(x.s, j) == word(s, j) {
+		for j < n-8 && bytecmp.Word(x.s, j) == bytecmp.Word(s, j) {
 			j += 8
 		}
-		if j >= n-8 && word(x.s, n-8) == word(s, n-8) {
+		if j >= n-8 && bytecmp.Word(x.s, n-8) == bytecmp.Word(s, n-8) {
 			return true
 		}
 	}
@@ -123,7 +125,7 @@ func (t *hashSet) find(s string) bool {
 		if x.s == "" {
 			return false
 		}
-		if x.h == h && equalString(x.s, s) {
+		if x.h == h && bytecmp.EqualString(x.s, s) {
 			return true
 		}
 	}

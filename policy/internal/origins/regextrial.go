@@ -1,4 +1,4 @@
-package policy
+package origins
 
 import (
 	"regexp/syntax"

@@ -1,4 +1,4 @@
-package policy
+package origins
 
 import (
 	"net/netip"
@@ -60,7 +60,7 @@ func probeRegex(expr string, creds bool) string {
 	}
 	for _, lit := range literals(tree) {
 		d := strings.Trim(lit[strings.LastIndex(lit, "/")+1:], ".")
-		if d != "" && checkHost(d, false) == "" {
+		if d != "" && CheckHost(d, false) == "" {
 			legit[registrable(d)] = true // a domain written out in full
 		}
 		probes = append(probes, "https://evil"+d, "https://evil."+d, "https://"+d+".evil.test", "https://evil"+lit)
@@ -163,20 +163,20 @@ func TestOriginRegexCheckersCompared(t *testing.T) {
 	rows := readRegexTable(t)
 	var treeWrong, probeWrong, probeMissed, probeFalse int
 	for _, r := range rows {
-		_, reason := checkOriginRegex(r.expr, r.creds, false)
-		if (reason == "") != r.safe {
+		_, reason := checkOriginRegex(r.Expr, r.Creds, false)
+		if (reason == "") != r.Safe {
 			treeWrong++
-			t.Errorf("syntax tree wrong on %q (safe %v): %q", r.expr, r.safe, reason)
+			t.Errorf("syntax tree wrong on %q (safe %v): %q", r.Expr, r.Safe, reason)
 		}
-		w := probeRegex(r.expr, r.creds)
-		if (w == "") != r.safe {
+		w := probeRegex(r.Expr, r.Creds)
+		if (w == "") != r.Safe {
 			probeWrong++
-			if r.safe {
+			if r.Safe {
 				probeFalse++
-				t.Logf("probes refuse safe %q with %q", r.expr, w)
+				t.Logf("probes refuse safe %q with %q", r.Expr, w)
 			} else {
 				probeMissed++
-				t.Logf("probes miss %q (%s)", r.expr, r.why)
+				t.Logf("probes miss %q (%s)", r.Expr, r.Why)
 			}
 		}
 	}
@@ -189,7 +189,7 @@ func TestOriginRegexCheckersCompared(t *testing.T) {
 // origin the regex really matches.
 func FuzzOriginRegex(f *testing.F) {
 	for _, r := range readRegexTable(f) {
-		f.Add(r.expr, r.creds)
+		f.Add(r.Expr, r.Creds)
 	}
 	f.Fuzz(func(t *testing.T, expr string, creds bool) {
 		re, reason := checkOriginRegex(expr, creds, false)

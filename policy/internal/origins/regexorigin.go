@@ -1,4 +1,4 @@
-package policy
+package origins
 
 import (
 	"strconv"
@@ -28,7 +28,7 @@ func (rc *regexChecker) optionalJoined(atoms []atom, h *hostShape) string {
 	case strings.IndexByte(t, '.') >= 0:
 		d = t[strings.IndexByte(t, '.')+1:]
 	}
-	if d == "" || checkHost(d, false) != "" {
+	if d == "" || CheckHost(d, false) != "" {
 		return ""
 	}
 	if _, ip := parseIPv4(d); ip {
