@@ -1,7 +1,8 @@
 // Package deploy_test checks the deployment files (envoy.yaml,
-// docker-compose.yaml, deploy/istio, deploy/envoy-gateway), the README snippets
-// that show them, and config.schema.json, against Envoy's and Istio's own API
-// types and against package policy. No Envoy or Kubernetes is needed.
+// docker-compose.yaml, deploy/istio, deploy/envoy-gateway), the snippets of
+// docs/deploying.md that show them, and config.schema.json, against Envoy's
+// and Istio's own API types and against package policy. No Envoy or
+// Kubernetes is needed.
 package deploy_test
 
 import (
@@ -20,9 +21,14 @@ const (
 	istioFile   = "istio/sidecar/wasmplugin.yaml"
 	// istioGatewayFile attaches the plugin to a Gateway by targetRefs.
 	istioGatewayFile = "istio/gateway/wasmplugin.yaml"
-	readmeFile       = "../README.md"
 	schemaFile       = "../config.schema.json"
 	builtWasm        = "build/cors.wasm" // as the Makefile names it, from the repository root
+
+	// deployingFile shows the files above and the commands that use them;
+	// readmeFile and corsctlDocFile are the other pages a user reads.
+	deployingFile  = "../docs/deploying.md"
+	readmeFile     = "../README.md"
+	corsctlDocFile = "../docs/corsctl.md"
 )
 
 func readFile(t *testing.T, path string) []byte {

@@ -17,31 +17,31 @@ import (
 	"github.com/cors-wasm/cors-wasm/policy"
 )
 
-// The commands of README's Envoy, Istio and Envoy Gateway sections cannot run
-// here (no Docker, Envoy or cluster), so each is checked against the files it
-// names: make targets and variables against the Makefile, `kubectl apply`
-// paths against the deployment units, `make push IMAGE=` against the image
-// the applied manifests pull, and each curl against envoy.yaml's port and
-// plugin configuration and the demo API's routes, with the answer its
-// comment claims. A command of another kind fails the test until it gets a
-// check.
+// The commands of docs/deploying.md's Envoy, Istio and Envoy Gateway sections
+// cannot run here (no Docker, Envoy or cluster), so each is checked against
+// the files it names: make targets and variables against the Makefile,
+// `kubectl apply` paths against the deployment units, `make push IMAGE=`
+// against the image the applied manifests pull, and each curl against
+// envoy.yaml's port and plugin configuration and the demo API's routes, with
+// the answer its comment claims. A command of another kind fails the test
+// until it gets a check.
 
-// readmeCommand is one shell command of a section, continuation lines
+// docCommand is one shell command of a section, continuation lines
 // joined, with its trailing comment.
-type readmeCommand struct {
+type docCommand struct {
 	section, text, comment string
 }
 
-// readmeCommands returns the commands of the ```sh blocks under the given
-// "### " headings of the deploy section.
-func readmeCommands(t *testing.T, sections ...string) []readmeCommand {
+// deployingCommands returns the commands of the ```sh blocks under the given
+// "## " headings of docs/deploying.md; a heading it lacks fails the test.
+func deployingCommands(t *testing.T, sections ...string) []docCommand {
 	t.Helper()
-	var cmds []readmeCommand
-	parts := strings.Split(deploySection(t), "\n### ")
+	var cmds []docCommand
+	parts := strings.Split(deployingPage(t), "\n## ")
 	for _, name := range sections {
 		i := slices.IndexFunc(parts, func(p string) bool { return strings.HasPrefix(p, name+"\n") })
 		if i < 0 {
-			t.Fatalf("README deploy section has no ### %s", name)
+			t.Fatalf("docs/deploying.md has no \"## %s\" section", name)
 		}
 		for _, block := range fencedBlocks(parts[i], "sh") {
 			joined := strings.ReplaceAll(block, "\\\n", " ")
@@ -50,7 +50,7 @@ func readmeCommands(t *testing.T, sections ...string) []readmeCommand {
 				if strings.TrimSpace(text) == "" {
 					continue
 				}
-				cmds = append(cmds, readmeCommand{name, strings.Join(strings.Fields(text), " "), strings.TrimSpace(comment)})
+				cmds = append(cmds, docCommand{name, strings.Join(strings.Fields(text), " "), strings.TrimSpace(comment)})
 			}
 		}
 	}
@@ -91,8 +91,8 @@ func makeTargets(t *testing.T) []string {
 	return targets
 }
 
-func TestReadmeDeployCommands(t *testing.T) {
-	cmds := readmeCommands(t, "Envoy", "Istio", "Envoy Gateway")
+func TestDeployingCommands(t *testing.T) {
+	cmds := deployingCommands(t, "Envoy", "Istio", "Envoy Gateway")
 	if len(cmds) < 5 {
 		t.Fatalf("found %d commands: %q", len(cmds), cmds)
 	}
@@ -107,7 +107,7 @@ func TestReadmeDeployCommands(t *testing.T) {
 
 // commandProblems checks one command; all holds the commands of every
 // section (a `make push` is checked against the units applied next to it).
-func commandProblems(t *testing.T, c readmeCommand, all []readmeCommand) []string {
+func commandProblems(t *testing.T, c docCommand, all []docCommand) []string {
 	var ps problems
 	for _, part := range strings.Split(c.text, " && ") {
 		w := shellWords(part)
@@ -132,7 +132,7 @@ func commandProblems(t *testing.T, c readmeCommand, all []readmeCommand) []strin
 	return ps
 }
 
-func checkMake(t *testing.T, ps *problems, c readmeCommand, args []string, all []readmeCommand) {
+func checkMake(t *testing.T, ps *problems, c docCommand, args []string, all []docCommand) {
 	for _, a := range args {
 		name, value, isVar := strings.Cut(a, "=")
 		switch {
@@ -184,7 +184,7 @@ func unitPulls(t *testing.T, dir, image string) bool {
 // or ", without H" for a response header.
 var curlClaim = regexp.MustCompile(`^(\d{3}) from the (plugin|API)(?:, (with|without) ([a-z-]+))?$`)
 
-func checkCurl(t *testing.T, ps *problems, c readmeCommand, args []string) {
+func checkCurl(t *testing.T, ps *problems, c docCommand, args []string) {
 	m := curlClaim.FindStringSubmatch(c.comment)
 	if m == nil {
 		ps.add("curl: comment %q does not say the answer (\"200 from the plugin\" or \"... from the API\")", c.comment)
@@ -278,25 +278,25 @@ func checkCurl(t *testing.T, ps *problems, c readmeCommand, args []string) {
 
 // TestReadmeCommandChecksCatchMistakes: each check can fail.
 func TestReadmeCommandChecksCatchMistakes(t *testing.T) {
-	all := []readmeCommand{{"Istio", "kubectl apply -f deploy/istio/sidecar/", ""}}
+	all := []docCommand{{"Istio", "kubectl apply -f deploy/istio/sidecar/", ""}}
 	cases := []struct {
 		name string
-		cmd  readmeCommand
+		cmd  docCommand
 		want string
 	}{
-		{"path the demo API does not serve", readmeCommand{"Envoy", "curl -si localhost:10000/items -H 'Origin: http://localhost:3000'", "200 from the API"},
+		{"path the demo API does not serve", docCommand{"Envoy", "curl -si localhost:10000/items -H 'Origin: http://localhost:3000'", "200 from the API"},
 			"the demo API answers GET /items with 405"},
-		{"preflight for what the demo API does not serve", readmeCommand{"Envoy", "curl -si -X OPTIONS localhost:10000/items -H 'Origin: http://localhost:3000' -H 'Access-Control-Request-Method: PUT'", "200 from the plugin"},
+		{"preflight for what the demo API does not serve", docCommand{"Envoy", "curl -si -X OPTIONS localhost:10000/items -H 'Origin: http://localhost:3000' -H 'Access-Control-Request-Method: PUT'", "200 from the plugin"},
 			"a preflight for PUT /items, which the demo API does not serve (405)"},
-		{"wrong port", readmeCommand{"Envoy", "curl -si localhost:8080/api/items", "200 from the API"}, "Envoy listens on port 10000"},
-		{"a preflight the plugin refuses", readmeCommand{"Envoy", "curl -si -X OPTIONS localhost:10000/api/items/1 -H 'Origin: http://localhost:3000' -H 'Access-Control-Request-Method: TRACE'", "200 from the plugin"},
+		{"wrong port", docCommand{"Envoy", "curl -si localhost:8080/api/items", "200 from the API"}, "Envoy listens on port 10000"},
+		{"a preflight the plugin refuses", docCommand{"Envoy", "curl -si -X OPTIONS localhost:10000/api/items/1 -H 'Origin: http://localhost:3000' -H 'Access-Control-Request-Method: TRACE'", "200 from the plugin"},
 			"answers locally: true (status 403)"},
-		{"a header the plugin does not write", readmeCommand{"Envoy", "curl -si localhost:10000/api/items -H 'Origin: https://evil.example'", "200 from the API, with access-control-allow-origin"},
+		{"a header the plugin does not write", docCommand{"Envoy", "curl -si localhost:10000/api/items -H 'Origin: https://evil.example'", "200 from the API, with access-control-allow-origin"},
 			"has access-control-allow-origin: false"},
-		{"unknown make target", readmeCommand{"Istio", "make publish", ""}, "no such target"},
-		{"image nothing pulls", readmeCommand{"Istio", "make push IMAGE=registry.example.com/other:v1", ""}, "pulls another image"},
-		{"directory that is no unit", readmeCommand{"Istio", "kubectl apply -f deploy/istio/", ""}, "not a deployment unit"},
-		{"unchecked command", readmeCommand{"Istio", "helm install cors ./chart", ""}, "no check for this kind of command"},
+		{"unknown make target", docCommand{"Istio", "make publish", ""}, "no such target"},
+		{"image nothing pulls", docCommand{"Istio", "make push IMAGE=registry.example.com/other:v1", ""}, "pulls another image"},
+		{"directory that is no unit", docCommand{"Istio", "kubectl apply -f deploy/istio/", ""}, "not a deployment unit"},
+		{"unchecked command", docCommand{"Istio", "helm install cors ./chart", ""}, "no check for this kind of command"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -308,25 +308,28 @@ func TestReadmeCommandChecksCatchMistakes(t *testing.T) {
 	}
 }
 
-// TestReadmeEnvoyImageIsCompose: README names the Envoy image docker-compose.yaml
-// runs, with the same release date and the same "as of" date.
-func TestReadmeEnvoyImageIsCompose(t *testing.T) {
+// TestDocsEnvoyImageIsCompose: docs/deploying.md names the Envoy image
+// docker-compose.yaml runs, with the same release date and the same "as of"
+// date, and no page names another.
+func TestDocsEnvoyImageIsCompose(t *testing.T) {
 	compose := string(readFile(t, composeFile))
-	readme := string(readFile(t, readmeFile))
 	image := regexp.MustCompile(`envoyproxy/envoy:v\d+\.\d+\.\d+`)
 	def := image.FindString(compose[strings.Index(compose, "image: ${ENVOY_IMAGE:-"):])
-	for _, m := range image.FindAllString(readme, -1) {
-		if m != def {
-			t.Errorf("README names %s; docker-compose.yaml runs %s", m, def)
+	for _, page := range []string{readmeFile, deployingFile, corsctlDocFile} {
+		for _, m := range image.FindAllString(string(readFile(t, page)), -1) {
+			if m != def {
+				t.Errorf("%s names %s; docker-compose.yaml runs %s", page, m, def)
+			}
 		}
 	}
+	page := deployingPage(t)
 	phrase := regexp.MustCompile(`v\d+\.\d+\.\d+, released \d{4}-\d\d-\d\d; the latest patch\s+(?:#\s+)?of a supported line on \d{4}-\d\d-\d\d`)
 	c := phrase.FindString(compose)
 	if c == "" {
 		t.Fatal("docker-compose.yaml does not say \"vX.Y.Z, released DATE; the latest patch of a supported line on DATE\"")
 	}
 	c = strings.Join(strings.Fields(strings.ReplaceAll(c, "#", "")), " ")
-	if !strings.Contains(readme, c) || !strings.HasPrefix(c, strings.TrimPrefix(def, "envoyproxy/envoy:")) {
-		t.Errorf("README and docker-compose.yaml disagree on the image: compose says %q (default %s); README must say the same", c, def)
+	if !strings.Contains(page, c) || !strings.HasPrefix(c, strings.TrimPrefix(def, "envoyproxy/envoy:")) {
+		t.Errorf("docs/deploying.md and docker-compose.yaml disagree on the image: compose says %q (default %s); docs/deploying.md must say the same", c, def)
 	}
 }

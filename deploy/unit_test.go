@@ -24,8 +24,8 @@ type deployUnit struct {
 	classes map[string]string
 }
 
-// deployUnits are the directories README tells users to apply, with the
-// GatewayClasses their platform's quickstart installs.
+// deployUnits are the directories docs/deploying.md tells users to apply,
+// with the GatewayClasses their platform's quickstart installs.
 var deployUnits = []deployUnit{
 	{"envoy-gateway/oci", egQuickstartClasses},
 	{"envoy-gateway/http", egQuickstartClasses},

@@ -108,13 +108,13 @@ func TestAssertionsUsage(t *testing.T) {
 	expect(t, runCorsctl(t, "", "test", "-config", envoyFile, file), exitOK, []string{"ok   the case\n"}, nil)
 }
 
-// TestReadmeShowsAnExampleCase: the case README shows is one of
+// TestDocShowsAnExampleCase: the case docs/corsctl.md shows is one of
 // examples/config.test.json, so it passes as shown.
-func TestReadmeShowsAnExampleCase(t *testing.T) {
-	readme := readString(t, "../../README.md")
-	_, rest, ok := strings.Cut(readme, "# a case: ")
+func TestDocShowsAnExampleCase(t *testing.T) {
+	page := readString(t, corsctlPage)
+	_, rest, ok := strings.Cut(page, "# a case: ")
 	if !ok {
-		t.Fatal("README shows no `# a case: {...}`")
+		t.Fatal("docs/corsctl.md shows no `# a case: {...}`")
 	}
 	var shown strings.Builder
 	for i, l := range strings.Split(rest, "\n") {
@@ -123,21 +123,21 @@ func TestReadmeShowsAnExampleCase(t *testing.T) {
 		}
 		shown.WriteString(strings.TrimPrefix(l, "#"))
 	}
-	var readmeCase assertionCase
-	if err := json.Unmarshal([]byte(shown.String()), &readmeCase); err != nil {
-		t.Fatalf("README's case is not JSON: %v\n%s", err, shown.String())
+	var shownCase assertionCase
+	if err := json.Unmarshal([]byte(shown.String()), &shownCase); err != nil {
+		t.Fatalf("docs/corsctl.md's case is not JSON: %v\n%s", err, shown.String())
 	}
 	af, _, problems := parseAssertions([]byte(readString(t, exampleTests)))
 	if len(problems) > 0 {
 		t.Fatal(problems)
 	}
 	for _, c := range af.Cases {
-		if c.Name == readmeCase.Name {
-			if !reflect.DeepEqual(c, readmeCase) {
-				t.Errorf("README's case %q differs from the example's:\n%+v\n%+v", c.Name, readmeCase, c)
+		if c.Name == shownCase.Name {
+			if !reflect.DeepEqual(c, shownCase) {
+				t.Errorf("docs/corsctl.md's case %q differs from the example's:\n%+v\n%+v", c.Name, shownCase, c)
 			}
 			return
 		}
 	}
-	t.Errorf("README's case %q is not in %s", readmeCase.Name, exampleTests)
+	t.Errorf("docs/corsctl.md's case %q is not in %s", shownCase.Name, exampleTests)
 }

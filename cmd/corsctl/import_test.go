@@ -62,23 +62,23 @@ func TestImportCommand(t *testing.T) {
 	}
 }
 
-// The README's three-line import runs as written: its import line imports
-// without losses, and the result passes check.
-func TestReadmeImportRuns(t *testing.T) {
-	readme, err := os.ReadFile("../../README.md")
+// The three-line import of docs/corsctl.md runs as written: its import line
+// imports without losses, and the result passes check.
+func TestDocImportRuns(t *testing.T) {
+	page, err := os.ReadFile(corsctlPage)
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := string(readme)
+	text := string(page)
 	i := strings.Index(text, "build/corsctl import ")
 	if i < 0 {
-		t.Fatal("README shows no corsctl import")
+		t.Fatal("docs/corsctl.md shows no corsctl import")
 	}
 	line := text[i:]
 	line = line[:strings.IndexByte(line, '\n')]
 	args, out, ok := strings.Cut(strings.TrimPrefix(line, "build/corsctl "), " > ")
 	if !ok {
-		t.Fatalf("README import line %q does not redirect to a file", line)
+		t.Fatalf("docs/corsctl.md import line %q does not redirect to a file", line)
 	}
 	fields := strings.Fields(args)
 	for j, f := range fields[1:] {
@@ -93,6 +93,6 @@ func TestReadmeImportRuns(t *testing.T) {
 		t.Errorf("check of the imported file: exit %d\n%s", c.code, c.stdout+c.stderr)
 	}
 	if !strings.Contains(text, "build/corsctl check "+out) {
-		t.Errorf("README does not check %s after importing it", out)
+		t.Errorf("docs/corsctl.md does not check %s after importing it", out)
 	}
 }

@@ -16,6 +16,12 @@ import (
 // repoRoot is the repository, from this package's directory.
 const repoRoot = "../.."
 
+// corsctlPage is docs/corsctl.md, which shows corsctl's commands and output;
+// userPages are all the pages that tell users how to run it.
+const corsctlPage = repoRoot + "/docs/corsctl.md"
+
+var userPages = []string{repoRoot + "/README.md", corsctlPage, repoRoot + "/docs/deploying.md"}
+
 // shippedWithConfig are files known to carry a cors-wasm configuration; the
 // walk below must find them, so it cannot pass by finding nothing.
 var shippedWithConfig = []string{
@@ -89,44 +95,44 @@ func TestCheckEveryShippedFile(t *testing.T) {
 	}
 }
 
-// TestReadmeCheckExample: README's example of a refused envoy.yaml is what
-// check prints for envoy.yaml with that error, at the line it names.
-func TestReadmeCheckExample(t *testing.T) {
-	readme, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+// TestDocCheckExample: docs/corsctl.md's example of a refused envoy.yaml is
+// what check prints for envoy.yaml with that error, at the line it names.
+func TestDocCheckExample(t *testing.T) {
+	page, err := os.ReadFile(corsctlPage)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var example string
-	for _, l := range strings.Split(string(readme), "\n") {
+	for _, l := range strings.Split(string(page), "\n") {
 		if strings.HasPrefix(l, "envoy.yaml:") && strings.Contains(l, "policies[0].max_age: 600000:") {
 			example = l
 		}
 	}
 	if example == "" {
-		t.Fatal("README shows no `envoy.yaml:N: policies[0].max_age: 600000: ...` example")
+		t.Fatal("docs/corsctl.md shows no `envoy.yaml:N: policies[0].max_age: 600000: ...` example")
 	}
 	bad := edited(t, envoyFile, `"max_age": 600`, `"max_age": 600000`)
 	r := runCorsctl(t, "", "check", bad)
 	if got := strings.TrimSpace(strings.ReplaceAll(r.stdout, bad, "envoy.yaml")); got != example {
-		t.Errorf("README example:\n%s\ncheck prints:\n%s", example, got)
+		t.Errorf("docs/corsctl.md example:\n%s\ncheck prints:\n%s", example, got)
 	}
 }
 
-// TestReadmeExplainFixExample: README's fix example is what explain prints
-// for envoy.yaml and a preflight asking for x-foo.
-func TestReadmeExplainFixExample(t *testing.T) {
-	readme, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+// TestDocExplainFixExample: docs/corsctl.md's fix example is what explain
+// prints for envoy.yaml and a preflight asking for x-foo.
+func TestDocExplainFixExample(t *testing.T) {
+	page, err := os.ReadFile(corsctlPage)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, rest, ok := strings.Cut(string(readme), "`fix: add x-foo to policies[0].allow_headers (envoy.yaml:")
+	_, rest, ok := strings.Cut(string(page), "`fix: add x-foo to policies[0].allow_headers (envoy.yaml:")
 	if !ok {
-		t.Fatal("README shows no `fix: add x-foo to policies[0].allow_headers (envoy.yaml:N)` example")
+		t.Fatal("docs/corsctl.md shows no `fix: add x-foo to policies[0].allow_headers (envoy.yaml:N)` example")
 	}
 	line, _, _ := strings.Cut(rest, ")`")
 	r := runCorsctl(t, "", "explain", "-config", envoyFile, "-origin", "http://localhost:3000", "-acrm", "PUT", "-acrh", "x-foo")
 	want := "fix: add x-foo to policies[0].allow_headers (" + envoyFile + ":" + line + ")\n"
 	if !strings.HasSuffix(r.stdout, want) {
-		t.Errorf("README example line %s; explain prints:\n%s", line, r.stdout)
+		t.Errorf("docs/corsctl.md example line %s; explain prints:\n%s", line, r.stdout)
 	}
 }

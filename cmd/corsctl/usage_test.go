@@ -92,7 +92,7 @@ func TestExplainRefusesACRHWithoutACRM(t *testing.T) {
 }
 
 // The built binary's exit status is run's (2 for usage errors, 1 for a
-// refused configuration), which `go run` would flatten to 1; README tells
+// refused configuration), which `go run` would flatten to 1; the docs tell
 // users to run build/corsctl and never `go run ./cmd/corsctl`.
 func TestBuiltBinaryExitStatuses(t *testing.T) {
 	bin := t.TempDir() + "/corsctl"
@@ -120,14 +120,19 @@ func TestBuiltBinaryExitStatuses(t *testing.T) {
 			t.Errorf("corsctl %s: exit %d, want %d", strings.Join(c.args, " "), code, c.want)
 		}
 	}
-	readme, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
+	for _, page := range userPages {
+		text, err := os.ReadFile(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(text), "go run ./cmd/corsctl") {
+			t.Errorf("%s runs corsctl with `go run`, which turns exit status 2 into 1", page)
+		}
+		if strings.Contains(string(text), "build/corsctl") && !strings.Contains(string(text), "make corsctl") {
+			t.Errorf("%s runs build/corsctl but does not say how to build it (make corsctl)", page)
+		}
 	}
-	if strings.Contains(string(readme), "go run ./cmd/corsctl") {
-		t.Error("README runs corsctl with `go run`, which turns exit status 2 into 1")
-	}
-	if !strings.Contains(string(readme), "make corsctl") {
-		t.Error("README does not say how to build build/corsctl")
+	if page := readString(t, corsctlPage); !strings.Contains(page, "build/corsctl") {
+		t.Errorf("%s does not run the built binary, build/corsctl", corsctlPage)
 	}
 }

@@ -214,7 +214,8 @@ func TestReadmeQuickStartAgainstMakeRun(t *testing.T) {
 	ln.Close()
 }
 
-// README names the Go version go.mod requires, and no other.
+// README names the Go version go.mod requires, and no page a user reads
+// names another.
 func TestReadmeGoVersionMatchesGoMod(t *testing.T) {
 	mod, err := os.ReadFile("../../go.mod")
 	if err != nil {
@@ -232,9 +233,15 @@ func TestReadmeGoVersionMatchesGoMod(t *testing.T) {
 	if !strings.Contains(string(readme), want) {
 		t.Errorf("README does not say %q", want)
 	}
-	for _, v := range regexp.MustCompile(`\bGo \(?(1\.\d+)`).FindAllSubmatch(readme, -1) {
-		if string(v[1]) != string(m[1]) {
-			t.Errorf("README names Go %s; go.mod requires %s", v[1], m[1])
+	for _, page := range []string{"../../README.md", "../../docs/deploying.md", "../../docs/corsctl.md"} {
+		text, err := os.ReadFile(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range regexp.MustCompile(`\bGo \(?(1\.\d+)`).FindAllSubmatch(text, -1) {
+			if string(v[1]) != string(m[1]) {
+				t.Errorf("%s names Go %s; go.mod requires %s", page, v[1], m[1])
+			}
 		}
 	}
 }

@@ -109,8 +109,8 @@ func TestPushErrors(t *testing.T) {
 	}
 }
 
-// `make push IMAGE=...` as README writes it, against the in-memory registry:
-// afterwards the registry serves the tag.
+// `make push IMAGE=...` as docs/deploying.md writes it, against the
+// in-memory registry: afterwards the registry serves the tag.
 func TestMakePush(t *testing.T) {
 	if _, err := exec.LookPath("make"); err != nil {
 		t.Fatalf("make push needs make: %v", err)
