@@ -15,7 +15,7 @@ import (
 )
 
 // assertionFile is the file `corsctl test` runs: a configuration and the
-// decisions a team expects from it (README: "Locking the CORS intent").
+// decisions a team expects from it (docs/corsctl.md, "Locking the CORS intent").
 type assertionFile struct {
 	// Config is the configuration to test, relative to the assertion file:
 	// any file check reads. -config overrides it.

@@ -2,7 +2,7 @@
 
 package abi
 
-// What a recovered panic does to the request (README "Failure policy"): the
+// What a recovered panic does to the request (docs/deploying.md, Envoy: a recovered panic): the
 // plugin's promise is that nothing it refuses reaches the upstream, so a
 // stream whose request or response callback panicked is answered with a
 // local 500 carrying no CORS headers, like Envoy's own answer to a failed
