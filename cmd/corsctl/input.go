@@ -146,7 +146,7 @@ func printLocatedErrors(w io.Writer, file string, c configfile.Config, err error
 		if o := originFix(c.JSON, e); o != "" {
 			fix = " (fix: write " + strconv.Quote(o) + ")"
 		}
-		fmt.Fprintf(w, "%s%s%s\n", at(file, c.LineOf(e.Path(), e.Reason)), e.Error(), fix)
+		fmt.Fprintf(w, "%s%s%s\n", at(file, c.LineOfError(e)), e.Error(), fix)
 	}
 }
 

@@ -68,6 +68,6 @@ func (p pluginConfig) refusal(w io.Writer) {
 		return
 	}
 	for _, e := range errs {
-		fmt.Fprintf(w, "devproxy: %s:%d: %s\n", p.file, p.c.LineOf(e.Path(), e.Reason), e.Error())
+		fmt.Fprintf(w, "devproxy: %s:%d: %s\n", p.file, p.c.LineOfError(e), e.Error())
 	}
 }

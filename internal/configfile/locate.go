@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	yaml3 "go.yaml.in/yaml/v3"
+
+	"github.com/cors-wasm/cors-wasm/policy"
 )
 
 // locator finds the line of a configuration's settings in its file: in the
@@ -33,12 +35,40 @@ var byteOffset = regexp.MustCompile(`\(byte (\d+)\)`)
 // enclosing setting. A reason naming a byte offset, as JSON syntax errors do,
 // gives that byte's line.
 func (c Config) LineOf(path, reason string) int {
+	offset := -1
+	if m := byteOffset.FindStringSubmatch(reason); m != nil {
+		if n, err := strconv.Atoi(m[1]); err == nil {
+			offset = n
+		}
+	}
+	return c.line(parsePath(path), offset)
+}
+
+// LineOfError returns the line of the setting a configuration error is
+// about, read from its location fields (Policy, Field, Elem, Rest) and, for a
+// syntax error, the byte at Offset; as LineOf, the nearest enclosing setting
+// when the file has nothing there.
+func (c Config) LineOfError(e *policy.Error) int {
+	var want []segment
+	if e.Policy >= 0 {
+		want = append(want, segment{key: "policies"}, segment{index: e.Policy, isIndex: true})
+	}
+	want = append(want, parsePath(e.Field)...) // a key, or match.<key>; odd keys as ["key"]
+	if e.Elem >= 0 {
+		want = append(want, segment{index: e.Elem, isIndex: true})
+	}
+	want = append(want, parsePath(e.Rest)...)
+	return c.line(want, e.Offset)
+}
+
+// line is the line of the setting at want, or of the byte at offset (>= 0)
+// in the configuration's JSON text.
+func (c Config) line(want []segment, offset int) int {
 	if c.Line == 0 {
 		return 0
 	}
-	want := parsePath(path)
 	if c.loc.json != nil {
-		return jsonLine(c.loc.json, c.loc.jsonLine, want, reason)
+		return jsonLine(c.loc.json, c.loc.jsonLine, want, offset)
 	}
 	if c.loc.node == nil {
 		return c.Line
@@ -62,7 +92,7 @@ func (c Config) LineOf(path, reason string) int {
 	case n.Kind != yaml3.ScalarNode:
 		return line
 	case n.Style&yaml3.LiteralStyle != 0:
-		return jsonLine([]byte(n.Value), n.Line+1+c.loc.lineBase, want, reason)
+		return jsonLine([]byte(n.Value), n.Line+1+c.loc.lineBase, want, offset)
 	case !strings.Contains(n.Value, "\n"):
 		return n.Line + c.loc.lineBase
 	}
@@ -164,13 +194,11 @@ func deref(n *yaml3.Node) *yaml3.Node {
 }
 
 // jsonLine is the line, in a file where text starts on first, of the setting
-// at want in the JSON text (or of the byte a syntax error names).
-func jsonLine(text []byte, first int, want []segment, reason string) int {
+// at want in the JSON text, or of the byte at offset when it is >= 0.
+func jsonLine(text []byte, first int, want []segment, offset int) int {
 	off := jsonOffset(text, want)
-	if m := byteOffset.FindStringSubmatch(reason); m != nil {
-		if n, err := strconv.Atoi(m[1]); err == nil && n <= len(text) {
-			off = n
-		}
+	if offset >= 0 && offset <= len(text) {
+		off = offset
 	}
 	return first + bytes.Count(text[:off], []byte("\n"))
 }

@@ -1,8 +1,12 @@
 package configfile
 
 import (
+	"errors"
 	"reflect"
+	"strings"
 	"testing"
+
+	"github.com/cors-wasm/cors-wasm/policy"
 )
 
 // Files whose settings are looked up by line; each line that a case expects
@@ -143,5 +147,50 @@ func TestParsePath(t *testing.T) {
 		if got := parsePath(c.in); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("parsePath(%q) = %+v, want %+v", c.in, got, c.want)
 		}
+	}
+}
+
+// The line of each error policy.Load reports, found from the error's
+// location fields (and, for syntax, its byte offset), never from its text.
+func TestLineOfError(t *testing.T) {
+	cases := []struct {
+		name, file string
+		want       map[string]int // error path -> line
+	}{
+		{"JSON", plainJSON, map[string]int{
+			`policies[0]["x.y"]`: 7, "policies[0].max_age": 6}},
+		{"JSON: a syntax error's byte", "{\n\"policies\": [\n,]}", map[string]int{"policies[0]": 3}},
+		{"Envoy literal block", envoyLiteral, map[string]int{"policies[0].max_age": 21, "policies[0]": 19}},
+		{"Envoy literal block: a syntax error's byte", strings.Replace(envoyLiteral, `"max_age": 600000`, `"max_age": 600000,`, 1), map[string]int{"policies[0]": 22}},
+		{"Istio", istioTwoDocs, map[string]int{"policies[0].allow_origins[1]": 14, "policies[0].max_age": 15}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, configs, err := Find([]byte(c.file))
+			if err != nil || len(configs) != 1 {
+				t.Fatalf("Find: %d configurations, %v", len(configs), err)
+			}
+			_, err = policy.Load(configs[0].JSON)
+			var errs policy.Errors
+			if !errors.As(err, &errs) {
+				t.Fatalf("Load: %v, want configuration errors", err)
+			}
+			seen := map[string]bool{}
+			for _, e := range errs {
+				want, ok := c.want[e.Path()]
+				if !ok {
+					continue
+				}
+				seen[e.Path()] = true
+				if got := configs[0].LineOfError(e); got != want {
+					t.Errorf("LineOfError(%s) = %d, want %d (%v)", e.Path(), got, want, e)
+				}
+			}
+			for p := range c.want {
+				if !seen[p] {
+					t.Errorf("no error at %s; got %v", p, err)
+				}
+			}
+		})
 	}
 }
