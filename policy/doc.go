@@ -37,10 +37,15 @@
 //	var d policy.Decision
 //	set.Decide(&r, &d)
 //
-// A host binding that encodes local replies once may ask the Set for the
-// Shape of each: the lines of a reply that depend on the configuration only
-// (all but the echoed Origin), so a reply costs one copy per request instead
-// of one encoding. StrippedHeaders names what StripUpstream removes.
+// # Host bindings
+//
+// A proxy filter that wants to do as little per request as the engine
+// allows can ask the Set what a request needs: HeaderNames (the only header
+// lines AddHeader has to see), NeedsRoute (whether :authority and :path can
+// change the decision; when not, a request without Origin is decided once),
+// and Shape (the lines of a local reply that depend on the configuration
+// only, all but the echoed Origin, so a binding encodes them once).
+// StrippedHeaders names the upstream lines StripUpstream removes.
 //
 // # Inside
 //
