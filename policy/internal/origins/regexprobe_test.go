@@ -60,8 +60,14 @@ func probeRegex(expr string, creds bool) string {
 	}
 	for _, lit := range literals(tree) {
 		d := strings.Trim(lit[strings.LastIndex(lit, "/")+1:], ".")
-		if d != "" && CheckHost(d, false) == "" {
-			legit[registrable(d)] = true // a domain written out in full
+		// A domain written out in full; or, when the literal's first labels
+		// are no host ("0-.example.com", the rest of a label the regex
+		// builds), the domain its valid labels end in.
+		for h := d; h != ""; h = strings.TrimPrefix(h[len(firstLabel(h)):], ".") {
+			if CheckHost(h, false) == "" {
+				legit[registrable(h)] = true
+				break
+			}
 		}
 		probes = append(probes, "https://evil"+d, "https://evil."+d, "https://"+d+".evil.test", "https://evil"+lit)
 	}
