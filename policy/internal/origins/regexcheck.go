@@ -329,6 +329,11 @@ func (rc *regexChecker) plainHTTP(atoms []atom, h *hostShape) string {
 			return ""
 		}
 	}
+	return plainHTTPReason(w)
+}
+
+// plainHTTPReason refuses a regex that matches the plain-http origin w.
+func plainHTTPReason(w string) string {
 	return "may match plain-http origins with allow_credentials" + example(w) + ": start it with ^https:// (or http:// and a loopback host), or set dangerously_allow_insecure_origins"
 }
 

@@ -59,7 +59,11 @@ func probeRegex(expr string, creds bool) string {
 		probes = append(probes, "http://"+host+p, "evil"+s, s+".evil.test", s+"0")
 	}
 	for _, lit := range literals(tree) {
-		d := strings.Trim(lit[strings.LastIndex(lit, "/")+1:], ".")
+		d := lit[strings.LastIndex(lit, "/")+1:]
+		if i := strings.IndexByte(d, ':'); i >= 0 {
+			d = d[:i] // a port follows the host
+		}
+		d = strings.Trim(d, ".")
 		// A domain written out in full; or, when the literal's first labels
 		// are no host ("0-.example.com", the rest of a label the regex
 		// builds), the domain its valid labels end in.
@@ -77,11 +81,15 @@ func probeRegex(expr string, creds bool) string {
 			continue
 		}
 		scheme, host, _, _ := splitOrigin(p)
+		addr, err := netip.ParseAddr(host)
+		if err != nil && isAllDigitsAndDots(host) {
+			continue // a numeric host no browser sends (it would write the IPv4 address)
+		}
 		if creds && scheme == "http" && !isLoopbackHost(host) {
 			return p
 		}
-		if addr, err := netip.ParseAddr(host); err == nil && (addr.IsPrivate() || addr.IsLoopback()) || err != nil && isAllDigitsAndDots(host) {
-			continue // a private range, or a numeric host no browser sends (it would write the IPv4 address)
+		if err == nil && (addr.IsPrivate() || addr.IsLoopback()) {
+			continue // a private range
 		}
 		if !legit[registrable(host)] && !strings.HasSuffix(host, ".localhost") {
 			return p

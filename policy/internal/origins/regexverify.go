@@ -112,6 +112,12 @@ func (rc *regexChecker) check(expr string) string {
 	if !matchable && rc.budget >= 0 {
 		return rc.neverMatches()
 	}
+	if rc.credentials && !rc.witnessed[problemHTTP] && rc.budget >= 0 {
+		// The cases found no plain-http origin: prove there is none.
+		if w := rc.httpReach(); w != "" {
+			rc.problems[problemHTTP], rc.witnessed[problemHTTP] = plainHTTPReason(w), true
+		}
+	}
 	return ""
 }
 
