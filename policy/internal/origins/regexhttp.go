@@ -1,7 +1,5 @@
 package origins
 
-import "regexp/syntax"
-
 // With allow_credentials, a regex must not match a plain-http origin on a host
 // that is not loopback (anyone on the network path can impersonate it). The
 // per-case check (plainHTTP) reads the scheme and finds realistic examples,
@@ -208,19 +206,7 @@ func (rc *regexChecker) httpReach() string {
 	if rc.budget < 0 {
 		return ""
 	}
-	if rc.prog == nil {
-		if rc.budget -= rc.weight * (workPerInst + len(reachAlphabet)*workPerPieceStep); rc.budget < 0 {
-			return ""
-		}
-		prog, err := syntax.Compile(rc.tree.Simplify())
-		if err != nil {
-			return ""
-		}
-		rc.prog = newReachProg(prog)
-	}
-	units := rc.budget / workPerReachState
-	w := shortestMatch(rc.prog, newHTTPTarget(), &units)
-	rc.budget = units * workPerReachState
+	w := rc.search(newHTTPTarget())
 	if w == "" || !rc.allows(w) || isLoopbackOrigin(w) {
 		return ""
 	}

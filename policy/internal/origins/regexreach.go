@@ -1,9 +1,6 @@
 package origins
 
-import (
-	"regexp/syntax"
-	"strings"
-)
+import "strings"
 
 // This file decides, without sampling, whether an origin regex can match a
 // host that the Public Suffix List puts in someone else's hands below the
@@ -172,20 +169,7 @@ func (rc *regexChecker) reach(domain string) string {
 	if rc.budget -= workPerSuffixLookup + len(trie.next)*workPerTrieNode; len(trie.next[0]) == 0 {
 		return "" // no rule below domain: nothing to search for
 	}
-	if rc.prog == nil {
-		// The regex compiled once more, and indexed by byte: paid for before.
-		if rc.budget -= rc.weight * (workPerInst + len(reachAlphabet)*workPerPieceStep); rc.budget < 0 {
-			return ""
-		}
-		prog, err := syntax.Compile(rc.tree.Simplify())
-		if err != nil {
-			return ""
-		}
-		rc.prog = newReachProg(prog)
-	}
-	units := rc.budget / workPerReachState
-	w := shortestMatch(rc.prog, trie, &units)
-	rc.budget = units * workPerReachState
+	w := rc.search(trie)
 	if w == "" || !rc.allows(w) {
 		return ""
 	}

@@ -175,3 +175,23 @@ func shortestMatch(rp *reachProg, t searchTarget, budget *int) string {
 	}
 	return ""
 }
+
+// search runs shortestMatch on the whole regex and t, paying from the
+// checker's budget: the regex's reduced program is built once per regex.
+func (rc *regexChecker) search(t searchTarget) string {
+	if rc.prog == nil {
+		// The regex compiled once more, and indexed by byte: paid for before.
+		if rc.budget -= rc.weight * (workPerInst + len(reachAlphabet)*workPerPieceStep); rc.budget < 0 {
+			return ""
+		}
+		prog, err := syntax.Compile(rc.tree.Simplify())
+		if err != nil {
+			return ""
+		}
+		rc.prog = newReachProg(prog)
+	}
+	units := rc.budget / workPerReachState
+	w := shortestMatch(rc.prog, t, &units)
+	rc.budget = units * workPerReachState
+	return w
+}
