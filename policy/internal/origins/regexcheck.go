@@ -111,8 +111,11 @@ func (rc *regexChecker) host(atoms []atom, h *hostShape) string {
 			h.loopbackRange = octets[0] == "127"
 			return ""
 		}
-		w := rc.witness(atoms, h.open, []string{"8.8.8.8", "8.8.8", "8.8", "8", "1", "0"})
-		return "can match IP addresses outside a private range" + example(w) + ": write the addresses out, or fix the leading octets"
+		if w := rc.publicIPWitness(atoms, h.open); w != "" {
+			return "can match IP addresses outside a private range" + example(w) + ": write the addresses out, or fix the leading octets"
+		}
+		return "leaves octets of an IP address open before its range is known to be private: write the octets that " +
+			`fix the range out (10\., 127\., 169\.254\., 172\.16\. to 172\.31\., 192\.168\.), or list the addresses`
 	}
 	if h.sep && h.from < h.end && atoms[h.from].isLit('[') {
 		w := rc.witness(atoms, h.open, []string{"1", "a", "0"})
@@ -248,36 +251,6 @@ func (s charSet) hasAll(str string) bool {
 		}
 	}
 	return true
-}
-
-// literalOctets is the complete octets an IPv4 pattern starts with literally.
-func literalOctets(atoms []atom) []string {
-	var b strings.Builder
-	for _, a := range atoms {
-		if a.node != nil {
-			break
-		}
-		b.WriteByte(a.lit)
-	}
-	parts := strings.Split(b.String(), ".")
-	return parts[:len(parts)-1]
-}
-
-// privateIPv4Prefix reports whether addresses starting with these octets are
-// all loopback, private (RFC 1918) or link-local: a range no one else can hold.
-func privateIPv4Prefix(octets []string) bool {
-	if len(octets) == 0 {
-		return false
-	}
-	switch octets[0] {
-	case "10", "127":
-		return true
-	}
-	if len(octets) < 2 {
-		return false
-	}
-	second, err := strconv.Atoi(octets[1])
-	return err == nil && (octets[0] == "192" && second == 168 || octets[0] == "169" && second == 254 || octets[0] == "172" && second >= 16 && second <= 31)
 }
 
 // plainHTTP refuses, with credentials, a sequence that can match http:// on a

@@ -1,0 +1,49 @@
+package origins
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// A regex that leaves an IPv4 address open outside the private ranges is
+// refused naming a public address it matches, never a private one it may
+// rightly allow; when no public address shows, the refusal says what to
+// write out instead of naming one.
+func TestOpenIPv4Refusal(t *testing.T) {
+	for _, c := range []struct {
+		name, expr string
+		witness    bool // the refusal names an origin
+	}{
+		{"a repeated digit", `^https://1+0\.0\.0\.1$`, true},
+		{"an optional class", `^https://[12]?0\.0\.0\.1$`, true},
+		{"a class over two first octets", `^https://1[01]\.0\.0\.1$`, true},
+		{"every address", `^https://[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$`, true},
+		{"172.16/12 as alternatives", `^https://172\.(1[6-9]|2[0-9]|3[01])\.[0-9]+\.[0-9]+$`, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			left := MaxConfigWork
+			_, reasons := VerifyRegex(c.expr, false, false, &left)
+			if len(reasons) != 1 {
+				t.Fatalf("want one refusal, got %q", reasons)
+			}
+			m := exampleOrigin.FindStringSubmatch(reasons[0])
+			if (m != nil) != c.witness {
+				t.Fatalf("names an origin: %v, want %v: %s", m != nil, c.witness, reasons[0])
+			}
+			if m == nil {
+				if !strings.Contains(reasons[0], "write the octets that fix the range out") {
+					t.Errorf("the refusal does not say what to write: %s", reasons[0])
+				}
+				return
+			}
+			w, _ := strconv.Unquote(m[1])
+			_, host, _, _ := splitOrigin(w)
+			ip, ok := parseIPv4(host)
+			if !ok || privateIPv4Prefix(octetStrings(ip)) || !regexp.MustCompile(c.expr).MatchString(w) {
+				t.Errorf("names %s: want a public IPv4 origin the regex matches", w)
+			}
+		})
+	}
+}
