@@ -1,10 +1,13 @@
 package origins
 
 import (
+	"errors"
 	"regexp"
 	"regexp/syntax"
 	"strconv"
 	"strings"
+
+	"github.com/cors-wasm/cors-wasm/policy/internal/quote"
 )
 
 // checkOriginRegex checks one regex on its own budget (tests and fuzzing): its
@@ -69,7 +72,7 @@ func (rc *regexChecker) check(expr string) string {
 	}
 	tree, err := syntax.Parse(expr, syntax.Perl)
 	if err != nil {
-		return "not a valid RE2 regex: " + err.Error()
+		return invalidRegex(err)
 	}
 	// Compiling is paid for before it runs: a short regex can ask for a huge program.
 	if rc.weight = progSize(tree) + 2; satMul(rc.weight, workPerInst) > rc.budget {
@@ -78,7 +81,7 @@ func (rc *regexChecker) check(expr string) string {
 	}
 	rc.budget -= rc.weight * workPerInst
 	if rc.re, err = regexp.Compile(expr); err != nil {
-		return "not a valid RE2 regex: " + err.Error()
+		return invalidRegex(err)
 	}
 	rc.tree, rc.topAlternation = tree, tree.Op == syntax.OpAlternate
 	x := &expander{budget: rc.budget / workPerItem}
@@ -233,4 +236,16 @@ func (rc *regexChecker) unanchored(atoms []atom, begin, end bool) string {
 		return "each alternative must be anchored: ^ and $ bind tighter than |, so ^a|b$ means (^a)|(b$); write ^(a|b)$" + example(w)
 	}
 	return "must be anchored: start with ^ and end with $ (unanchored regexes match origins that merely contain the text" + exampleAfterComma(w) + ")"
+}
+
+// invalidRegex is the reason for a regex that does not parse. The parser's
+// message repeats the regex as written, control bytes and all; the reason
+// names the problem and quotes the part it is about, escaped, so a refusal
+// cannot break or forge a log line.
+func invalidRegex(err error) string {
+	var se *syntax.Error
+	if !errors.As(err, &se) {
+		return "not a valid RE2 regex"
+	}
+	return "not a valid RE2 regex: " + string(se.Code) + ": " + quote.Value(se.Expr)
 }
