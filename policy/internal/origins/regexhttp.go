@@ -150,7 +150,7 @@ func (s httpState) host(c byte) httpState {
 		}
 		s.zero = c == '0'
 		s.n = min(s.n+1, 4)
-		return s
+		return s.canon()
 	case c == '.' || c == '/':
 		if s.n == 0 {
 			return dead // an empty label
@@ -178,9 +178,24 @@ func (s httpState) host(c byte) httpState {
 		}
 		s.dots = min(s.dots+1, 4)
 		s.first, s.digits, s.is127, s.n, s.cmp, s.zero = false, true, true, 0, equal, false
-		return s
+		return s.canon()
 	}
 	return dead
+}
+
+// canon forgets what can no longer change the outcome, so that hosts that
+// differ only there share a state and the search visits fewer: in a domain
+// (the last label is not a number) all that matters is the localhost suffix
+// and whether the current label is empty; the last label, while it may still
+// be a number, needs no is127 (it would be the fourth octet).
+func (s httpState) canon() httpState {
+	switch {
+	case !s.numeric && (!s.first || !s.digits):
+		s.n, s.cmp, s.zero, s.is127, s.digits, s.dots = min(s.n, 1), equal, false, false, !s.first, 0
+	case s.first:
+		s.is127 = false
+	}
+	return s
 }
 
 // compareDigit compares a number's digits read right to left with the limit
