@@ -60,19 +60,32 @@ const (
 
 // httpTarget interns the states it hands out as ints, for shortestMatch.
 type httpTarget struct {
-	ids    map[httpState]int
+	ids    map[uint32]int // by packed state: a map keyed by the struct costs the .wasm its hash functions
 	states []httpState
 }
 
-func newHTTPTarget() *httpTarget { return &httpTarget{ids: map[httpState]int{}} }
+func newHTTPTarget() *httpTarget { return &httpTarget{ids: map[uint32]int{}} }
 
 func (t *httpTarget) id(s httpState) int {
-	if i, ok := t.ids[s]; ok {
+	key := s.pack()
+	if i, ok := t.ids[key]; ok {
 		return i
 	}
-	t.ids[s] = len(t.states)
+	t.ids[key] = len(t.states)
 	t.states = append(t.states, s)
 	return len(t.states) - 1
+}
+
+// pack is s as one integer: every field fits in a few bits.
+func (s httpState) pack() uint32 {
+	b := func(v bool) uint32 {
+		if v {
+			return 1
+		}
+		return 0
+	}
+	return uint32(s.phase) | uint32(s.n)<<4 | uint32(s.cmp)<<7 | b(s.zero)<<9 | uint32(s.lh)<<10 |
+		b(s.digits)<<14 | b(s.first)<<15 | b(s.numeric)<<16 | uint32(s.dots)<<17 | b(s.is127)<<20
 }
 
 func (t *httpTarget) start() int       { return t.id(httpState{phase: phStart}) }

@@ -1,7 +1,6 @@
 package origins
 
 import (
-	"errors"
 	"regexp"
 	"regexp/syntax"
 	"strconv"
@@ -243,8 +242,8 @@ func (rc *regexChecker) unanchored(atoms []atom, begin, end bool) string {
 // names the problem and quotes the part it is about, escaped, so a refusal
 // cannot break or forge a log line.
 func invalidRegex(err error) string {
-	var se *syntax.Error
-	if !errors.As(err, &se) {
+	se, ok := err.(*syntax.Error) // what regexp and regexp/syntax return, unwrapped
+	if !ok {
 		return "not a valid RE2 regex"
 	}
 	return "not a valid RE2 regex: " + string(se.Code) + ": " + quote.Value(se.Expr)
