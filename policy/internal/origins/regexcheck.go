@@ -107,11 +107,11 @@ func (rc *regexChecker) host(atoms []atom, h *hostShape) string {
 		return ""
 	}
 	if h.numeric {
-		if octets := literalOctets(atoms[h.from:h.end]); privateIPv4Prefix(octets) {
+		if octets := literalOctets(atoms[h.from:h.end]); privateIPv4Prefix(octets) || privateByClasses(atoms[h.from:h.end]) {
 			h.loopbackRange = octets[0] == "127"
 			return ""
 		}
-		if w := rc.publicIPWitness(atoms, h.open); w != "" {
+		if w := rc.publicIPWitness(atoms, h.from, h.end); w != "" {
 			return "can match IP addresses outside a private range" + example(w) + ": write the addresses out, or fix the leading octets"
 		}
 		return "leaves octets of an IP address open before its range is known to be private: write the octets that " +

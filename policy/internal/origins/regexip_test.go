@@ -10,21 +10,33 @@ import (
 // A regex that leaves an IPv4 address open outside the private ranges is
 // refused naming a public address it matches, never a private one it may
 // rightly allow; when no public address shows, the refusal says what to
-// write out instead of naming one.
+// write out instead of naming one. A second octet of single-character
+// classes is read value by value, so 172.(1[6-9]|2[0-9]|3[01]) is private.
 func TestOpenIPv4Refusal(t *testing.T) {
 	for _, c := range []struct {
 		name, expr string
 		witness    bool // the refusal names an origin
+		accepted   bool // every address it can match is private
 	}{
-		{"a repeated digit", `^https://1+0\.0\.0\.1$`, true},
-		{"an optional class", `^https://[12]?0\.0\.0\.1$`, true},
-		{"a class over two first octets", `^https://1[01]\.0\.0\.1$`, true},
-		{"every address", `^https://[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$`, true},
-		{"172.16/12 as alternatives", `^https://172\.(1[6-9]|2[0-9]|3[01])\.[0-9]+\.[0-9]+$`, false},
+		{"a repeated digit", `^https://1+0\.0\.0\.1$`, true, false},
+		{"an optional class", `^https://[12]?0\.0\.0\.1$`, true, false},
+		{"a class over two first octets", `^https://1[01]\.0\.0\.1$`, true, false},
+		{"every address", `^https://[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$`, true, false},
+		{"172.16/12 as alternatives", `^https://172\.(1[6-9]|2[0-9]|3[01])\.[0-9]+\.[0-9]+$`, false, true},
+		{"192.168/16 with a class", `^https://192\.16[8]\.[0-9]+\.[0-9]+$`, false, true},
+		{"a class reaching past 172.16/12", `^https://172\.[1-3][0-9]\.[0-9]+\.[0-9]+$`, true, false},
+		{"a class reaching past 192.168/16", `^https://192\.16[89]\.[0-9]+\.[0-9]+$`, true, false},
+		{"a repetition inside 172.16/12", `^https://172\.(1[6-9])+\.[0-9]+\.[0-9]+$`, false, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			left := MaxConfigWork
 			_, reasons := VerifyRegex(c.expr, false, false, &left)
+			if c.accepted {
+				if len(reasons) > 0 {
+					t.Errorf("refused: %q", reasons)
+				}
+				return
+			}
 			if len(reasons) != 1 {
 				t.Fatalf("want one refusal, got %q", reasons)
 			}
