@@ -59,3 +59,44 @@ func TestOpenIPv4Refusal(t *testing.T) {
 		})
 	}
 }
+
+// Every regex of the shape ^https://F\.S\.[0-9]+\.[0-9]+$, where F is 172,
+// 192 or 169 and S one to three positions each a digit or a class, is
+// accepted only if every second octet a browser can send that it matches
+// keeps the address private: checked against all 256 values, for 1,197
+// regexes.
+func TestPrivateOctetClassesExhaustive(t *testing.T) {
+	positions := []string{"1", "6", "[0-9]", "[1-3]", "[6-9]", "[0-5]", "[89]"}
+	var seconds []string
+	for _, a := range positions {
+		seconds = append(seconds, a)
+		for _, b := range positions {
+			seconds = append(seconds, a+b)
+			for _, c := range positions {
+				seconds = append(seconds, a+b+c)
+			}
+		}
+	}
+	accepted, n := 0, 0
+	for _, first := range []string{"172", "192", "169"} {
+		for _, second := range seconds {
+			n++
+			expr := `^https://` + first + `\.` + second + `\.[0-9]+\.[0-9]+$`
+			left := MaxConfigWork
+			if _, reasons := VerifyRegex(expr, false, false, &left); len(reasons) > 0 {
+				continue
+			}
+			accepted++
+			re := regexp.MustCompile(expr)
+			for v := 0; v <= 255; v++ {
+				if re.MatchString("https://"+first+"."+strconv.Itoa(v)+".0.1") && !privateIPv4Prefix([]string{first, strconv.Itoa(v)}) {
+					t.Errorf("%s is accepted and matches the public %s.%d.0.1", expr, first, v)
+				}
+			}
+		}
+	}
+	if accepted == 0 || accepted == n {
+		t.Fatalf("%d of %d accepted: the family does not test both ways", accepted, n)
+	}
+	t.Logf("%d of %d regexes accepted, each checked on 256 second octets", accepted, n)
+}
