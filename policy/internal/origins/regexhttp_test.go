@@ -1,8 +1,10 @@
 package origins
 
 import (
+	"math/rand/v2"
 	"regexp"
 	"regexp/syntax"
+	"strings"
 	"testing"
 )
 
@@ -50,5 +52,61 @@ func TestHTTPReach(t *testing.T) {
 				t.Errorf("%s: got %q, want %q", c.expr, got, c.want)
 			}
 		})
+	}
+}
+
+// sendableHTTP reports whether origin is a plain-http origin a browser can
+// send on a host that is not loopback: well-formed, a host whose last label
+// is a number only as a canonical IPv4 address, and not loopback.
+func sendableHTTP(origin string) bool {
+	scheme, host, _, ok := splitOrigin(origin)
+	if !ok || scheme != "http" || isLoopbackHost(host) {
+		return false
+	}
+	last := host[strings.LastIndexByte(host, '.')+1:]
+	if host[0] != '[' && strings.Trim(last, "0123456789") == "" {
+		_, ok = parseIPv4(host)
+	}
+	return ok
+}
+
+// The search against enumeration: regexes built from spellings of the
+// scheme and "://", two alternative hosts and two alternative ports, so that
+// every origin the regex can match is one of at most four, and a host or port
+// no browser sends can come first in the search beside one it does. The search must find a plain-http
+// origin exactly when one of those is sendable, not loopback and matched.
+func TestHTTPReachAgainstEnumeration(t *testing.T) {
+	schemes := []string{"http", "ht*p", "https?", "https", "h[t]+p"}
+	seps := []string{"://", ":/*", ":/+", ":(//)", ":/{2}"}
+	hosts := []string{"localhost", "a\\.localhost", "localhost\\.evil", "127\\.0\\.0\\.1", "127\\.0\\.0\\.01", "127\\.1",
+		"1\\.2\\.3\\.4", "00\\.0\\.a", "\\[::1\\]", "\\[::2\\]", "evil\\.com", "999\\.1\\.1\\.1", "1\\.2\\.3", "xlocalhost"}
+	ports := []string{"", ":80", ":0", ":1", ":65535", ":65536", ":65540", ":080"}
+	plain := func(s string) string { return strings.NewReplacer(`\`, "").Replace(s) }
+	rng := rand.New(rand.NewPCG(1, 2))
+	found := 0
+	for n := 0; n < 3000; n++ {
+		s, sep := schemes[rng.IntN(len(schemes))], seps[rng.IntN(len(seps))]
+		h1, h2 := hosts[rng.IntN(len(hosts))], hosts[rng.IntN(len(hosts))]
+		p1, p2 := ports[rng.IntN(len(ports))], ports[rng.IntN(len(ports))]
+		expr := "^" + s + sep + "(" + h1 + "|" + h2 + ")(" + regexp.QuoteMeta(p1) + "|" + regexp.QuoteMeta(p2) + ")$"
+		re := regexp.MustCompile(expr)
+		want := false
+		for _, h := range []string{plain(h1), plain(h2)} {
+			for _, p := range []string{p1, p2} {
+				if o := "http://" + h + p; re.MatchString(o) && sendableHTTP(o) {
+					want = true
+				}
+			}
+		}
+		got := httpReachOf(t, expr)
+		if (got != "") != want || got != "" && (!re.MatchString(got) || !sendableHTTP(got)) {
+			t.Fatalf("%s: search %q, want an origin: %v", expr, got, want)
+		}
+		if want {
+			found++
+		}
+	}
+	if found == 0 || found == 3000 {
+		t.Fatalf("%d of 3000 regexes match a sendable plain-http origin: the family tests one way only", found)
 	}
 }
