@@ -61,8 +61,8 @@ benchmarks-md: ## update the tracked BENCHMARKS.md from the results of the last 
 	@test -f build/bench-all.txt -a -f build/benchstat.txt || { echo "benchmarks-md: no results in build/: run make bench first"; exit 1; }
 	$(GO) run ./internal/benchreport -in build/bench-all.txt -benchstat build/benchstat.txt -notes BENCHMARKS.md -out BENCHMARKS.md
 
-fuzz: ## run every fuzz target of the engine (policy/...) for FUZZTIME each
-	@for p in $$($(GO) list ./policy/...); do \
+fuzz: build ## run every fuzz target of the repository for FUZZTIME each (the stream fuzz runs build/cors.wasm)
+	@for p in $$($(GO) list ./...); do \
 		for t in $$($(GO) test -list '^Fuzz' $$p | grep '^Fuzz'); do \
 			echo "== $$p $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$p || exit 1; done; done
 
