@@ -86,30 +86,20 @@ type foreignHost struct{ host, root string }
 // rule below domain. The caller checks that its pattern matches the host.
 func foreignHosts(domain, site string, free []string) []foreignHost {
 	var out []foreignHost
-	prefix := reverseLabels(domain) + "."
-	for i := ruleIndex(prefix); i < len(suffixRules); {
-		key, next := suffixRuleAt(i)
-		if !strings.HasPrefix(key, prefix) {
-			break
-		}
-		i = next
-		switch {
-		case strings.HasSuffix(key, "!"):
-			e := reverseLabels(key[:len(key)-1])
-			out = append(out, foreignHost{e, e})
-		case strings.HasSuffix(key, ".*"):
-			parent := key[:len(key)-2]
+	rulesBelow(domain, func(rule string, kind ruleKind) {
+		switch kind {
+		case exceptionRule:
+			out = append(out, foreignHost{rule, rule})
+		case wildcardRule:
 			for _, l := range free {
-				if !hasSuffixRule(parent + "." + l + "!") {
-					root := l + "." + reverseLabels(parent)
+				if root := l + "." + rule; !hasSuffixRule(reverseLabels(root) + "!") {
 					out = append(out, foreignHost{site + "." + root, root})
 				}
 			}
 		default:
-			root := reverseLabels(key)
-			out = append(out, foreignHost{site + "." + root, root})
+			out = append(out, foreignHost{site + "." + rule, rule})
 		}
-	}
+	})
 	rank := func(f foreignHost) int {
 		if f.host == f.root {
 			return 1 << 10
@@ -118,6 +108,37 @@ func foreignHosts(domain, site string, free []string) []foreignHost {
 	}
 	slices.SortStableFunc(out, func(a, b foreignHost) int { return rank(a) - rank(b) })
 	return out
+}
+
+// ruleKind is the kind of a rule of the list: S, *.S or !S.
+type ruleKind uint8
+
+const (
+	plainRule ruleKind = iota
+	wildcardRule
+	exceptionRule
+)
+
+// rulesBelow calls visit for every rule of the list strictly below domain,
+// with the rule's domain written left to right (without "*." or "!") and its
+// kind, in the table's order.
+func rulesBelow(domain string, visit func(rule string, kind ruleKind)) {
+	prefix := reverseLabels(domain) + "."
+	for i := ruleIndex(prefix); i < len(suffixRules); {
+		key, next := suffixRuleAt(i)
+		if !strings.HasPrefix(key, prefix) {
+			return
+		}
+		i = next
+		switch {
+		case strings.HasSuffix(key, "!"):
+			visit(reverseLabels(key[:len(key)-1]), exceptionRule)
+		case strings.HasSuffix(key, ".*"):
+			visit(reverseLabels(key[:len(key)-2]), wildcardRule)
+		default:
+			visit(reverseLabels(key), plainRule)
+		}
+	}
 }
 
 // reverseLabels turns a.b.c into c.b.a (and back).

@@ -1,7 +1,5 @@
 package origins
 
-import "strings"
-
 // This file decides, without sampling, whether an origin regex can match a
 // host that the Public Suffix List puts in someone else's hands below the
 // domain the regex names: hosts under a plain rule S (site.S), under a
@@ -42,21 +40,8 @@ type reachTrie struct {
 func newReachTrie(domain string) *reachTrie {
 	t := &reachTrie{}
 	t.node()
-	prefix := reverseLabels(domain) + "."
-	for i := ruleIndex(prefix); i < len(suffixRules); {
-		key, next := suffixRuleAt(i)
-		if !strings.HasPrefix(key, prefix) {
-			break
-		}
-		i = next
-		kind := &t.plain
-		switch {
-		case strings.HasSuffix(key, "!"):
-			kind, key = &t.exc, key[:len(key)-1]
-		case strings.HasSuffix(key, ".*"):
-			kind, key = &t.wild, key[:len(key)-2]
-		}
-		host := reverseLabels(key)
+	rulesBelow(domain, func(host string, k ruleKind) {
+		kind := [...]*[]bool{plainRule: &t.plain, wildcardRule: &t.wild, exceptionRule: &t.exc}[k]
 		n := 0
 		for j := len(host) - 1; j >= 0; j-- {
 			c, ok := t.next[n][host[j]]
@@ -67,7 +52,7 @@ func newReachTrie(domain string) *reachTrie {
 			n = c
 		}
 		(*kind)[n] = true
-	}
+	})
 	return t
 }
 

@@ -117,7 +117,7 @@ func (rc *regexChecker) check(expr string) string {
 	if rc.credentials && !rc.witnessed[problemHTTP] && rc.budget >= 0 {
 		// The cases found no plain-http origin: prove there is none.
 		if w := rc.httpReach(); w != "" {
-			rc.problems[problemHTTP], rc.witnessed[problemHTTP] = plainHTTPReason(w), true
+			rc.report(problemHTTP, plainHTTPReason(w))
 		}
 	}
 	return ""
