@@ -189,15 +189,7 @@ func gatewayManifest(g *Gen) string {
 				if g.Coin(5) {
 					cors["allowOrigins"] = []string{"*"}
 				}
-				if len(methods) > 0 {
-					cors["allowMethods"] = methods
-				}
-				if len(headers) > 0 {
-					cors["allowHeaders"] = headers
-				}
-				if len(expose) > 0 {
-					cors["exposeHeaders"] = expose
-				}
+				putLists(cors, methods, headers, expose)
 				if g.Coin(2) {
 					cors["allowCredentials"] = true
 				}
@@ -254,4 +246,14 @@ func RequestsFor(text string, g *Gen, n int) []Request {
 		out[i].Host, out[i].Path, out[i].Origin = g.Pick(hosts...), g.Pick(paths...), g.Pick(origins...)
 	}
 	return out
+}
+
+// putLists sets the lists a draw gave under the key names Gateway API and
+// Istio share, leaving out the empty ones.
+func putLists(o obj, methods, headers, expose []string) {
+	for k, v := range map[string][]string{"allowMethods": methods, "allowHeaders": headers, "exposeHeaders": expose} {
+		if len(v) > 0 {
+			o[k] = v
+		}
+	}
 }

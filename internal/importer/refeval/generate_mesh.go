@@ -90,31 +90,12 @@ func genIstioRoute(g *Gen, r int) obj {
 
 func istioCORSPolicy(g *Gen) obj {
 	methods, headers, expose := corsLists(g)
-	var origins []obj
-	for _, o := range g.Some(genOrigins...) {
-		origins = append(origins, obj{"exact": o})
-	}
-	switch g.N(6) {
-	case 0:
-		origins = append(origins, obj{"exact": "*"})
-	case 1:
-		origins = append(origins, obj{"prefix": "https://partner."})
-	case 2:
-		origins = append(origins, obj{"regex": `https://[a-z]+\.example\.com`})
-	}
+	origins := drawMatchers(g, obj{"prefix": "https://partner."}, obj{"regex": `https://[a-z]+\.example\.com`})
 	cp := obj{"allowOrigins": origins}
 	if len(origins) == 0 && g.Coin(2) {
 		cp = obj{"allowOrigin": []string{g.Pick(append(genOrigins, "*")...)}}
 	}
-	if len(methods) > 0 {
-		cp["allowMethods"] = methods
-	}
-	if len(headers) > 0 {
-		cp["allowHeaders"] = headers
-	}
-	if len(expose) > 0 {
-		cp["exposeHeaders"] = expose
-	}
+	putLists(cp, methods, headers, expose)
 	if g.Coin(2) {
 		cp["allowCredentials"] = true
 	}
@@ -214,18 +195,7 @@ func envoyCORSPolicy(g *Gen) obj {
 func envoyLegacy(g *Gen) obj {
 	methods, headers, expose := corsLists(g)
 	p := obj{}
-	var origins []obj
-	for _, o := range g.Some(genOrigins...) {
-		origins = append(origins, obj{"exact": o})
-	}
-	switch g.N(6) {
-	case 0:
-		origins = append(origins, obj{"exact": "*"})
-	case 1:
-		origins = append(origins, obj{"suffix": ".example.org"})
-	case 2:
-		origins = append(origins, obj{"safe_regex": obj{"regex": `https://[a-z]+\.example\.com`}})
-	}
+	origins := drawMatchers(g, obj{"suffix": ".example.org"}, obj{"safe_regex": obj{"regex": `https://[a-z]+\.example\.com`}})
 	if len(origins) > 0 {
 		p["allow_origin_string_match"] = origins
 	}
@@ -264,4 +234,23 @@ func envoyLegacy(g *Gen) obj {
 		p["forward_not_matching_preflights"] = false
 	}
 	return p
+}
+
+// drawMatchers draws origin string matchers: exact ones from genOrigins,
+// then sometimes an exact "*" or one of the two others given (in the
+// source's own syntax).
+func drawMatchers(g *Gen, second, third obj) []obj {
+	var origins []obj
+	for _, o := range g.Some(genOrigins...) {
+		origins = append(origins, obj{"exact": o})
+	}
+	switch g.N(6) {
+	case 0:
+		origins = append(origins, obj{"exact": "*"})
+	case 1:
+		origins = append(origins, second)
+	case 2:
+		origins = append(origins, third)
+	}
+	return origins
 }
